@@ -1,0 +1,54 @@
+"""Admin pages for reference data, NGOs and agreements."""
+from django.contrib import admin
+
+from agreements import models
+
+
+@admin.register(models.Province)
+class ProvinceAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_km", "name_en", "is_capital"]
+    search_fields = ["code", "name_km", "name_en"]
+
+
+@admin.register(models.Sector, models.Department)
+class SectorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_km", "name_en"]
+    search_fields = ["code", "name_km", "name_en"]
+
+
+@admin.register(models.Indicator)
+class IndicatorAdmin(admin.ModelAdmin):
+    list_display = ["code", "name_km", "name_en", "sector", "unit_en", "disaggregated_by_sex", "is_key"]
+    list_filter = ["sector", "disaggregated_by_sex", "is_key"]
+    search_fields = ["code", "name_km", "name_en"]
+
+
+@admin.register(models.Village)
+class VillageAdmin(admin.ModelAdmin):
+    list_display = ["name_km", "name_en", "province", "district", "commune", "is_model_village"]
+    list_filter = ["province", "is_model_village"]
+    search_fields = ["name_km", "name_en", "district", "commune"]
+
+
+@admin.register(models.NGO)
+class NGOAdmin(admin.ModelAdmin):
+    list_display = ["name_en", "name_km", "acronym", "kind", "is_active"]
+    list_filter = ["kind", "is_active", "sectors"]
+    search_fields = ["name_km", "name_en", "acronym", "registration_number"]
+    filter_horizontal = ["sectors"]
+
+
+@admin.register(models.Agreement)
+class AgreementAdmin(admin.ModelAdmin):
+    list_display = ["reference_number", "ngo", "signed_on", "valid_from", "valid_to", "terminated_on"]
+    list_filter = ["department", "sectors"]
+    search_fields = ["reference_number", "ngo__name_en", "ngo__name_km", "ngo__acronym"]
+    filter_horizontal = ["sectors", "provinces"]
+    raw_id_fields = ["ngo", "renews"]
+    list_select_related = ["ngo"]
+
+
+@admin.register(models.StaffProfile)
+class StaffProfileAdmin(admin.ModelAdmin):
+    list_display = ["user", "province"]
+    list_select_related = ["user", "province"]

@@ -1,0 +1,339 @@
+"""NGOs, cooperation agreements (MoUs) and the reference data they use."""
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.contrib.postgres.constraints import ExclusionConstraint
+from django.contrib.postgres.fields import RangeOperators
+from django.db import models
+from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
+from django.db.models.functions import Least
+from django.utils import timezone
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+
+from agreements.choices import AgreementStatus, NGOKind
+from mrd_ngo.access import RestrictedQuerySet
+
+
+class BilingualName(models.Model):
+    """A thing named in Khmer and English; `name` gives the active language, else the other."""
+
+    name_km = models.CharField(_("name (Khmer)"), max_length=255, blank=True)
+    name_en = models.CharField(_("name (English)"), max_length=255, blank=True)
+
+    class Meta:
+        abstract = True
+        constraints = []
+
+    @property
+    def name(self) -> str:
+        """The name in the active language, falling back to the other one."""
+        first, second = (self.name_en, self.name_km) if get_language() == "en" else (self.name_km, self.name_en)
+        return first or second
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Province(BilingualName):
+    """One of Cambodia's 25 provinces (the capital included), with the national code."""
+
+    code = models.CharField(_("code"), max_length=2, unique=True)
+    is_capital = models.BooleanField(_("capital"), default=False)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("province")
+        verbose_name_plural = _("provinces")
+
+
+class Sector(BilingualName):
+    """A technical area of the ministry (rural water supply, rural roads...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("sector")
+        verbose_name_plural = _("sectors")
+
+
+class Department(BilingualName):
+    """A technical department of the ministry that follows agreements."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("MRD department")
+        verbose_name_plural = _("MRD departments")
+
+
+class Indicator(BilingualName):
+    """A result NGOs report on each semester (wells built, people trained...)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, related_name="indicators", verbose_name=_("sector"))
+    unit_km = models.CharField(_("unit (Khmer)"), max_length=60, blank=True)
+    unit_en = models.CharField(_("unit (English)"), max_length=60, blank=True)
+    disaggregated_by_sex = models.BooleanField(_("disaggregated by sex"), default=False)
+    is_key = models.BooleanField(_("key indicator"), default=False, help_text=_("Shown in the by-province table of the summary."))
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+
+    class Meta:
+        ordering = ["sector__order", "order", "code"]
+        verbose_name = _("indicator")
+        verbose_name_plural = _("indicators")
+
+    @property
+    def unit(self) -> str:
+        """The unit in the active language, falling back to the other one."""
+        first, second = (self.unit_en, self.unit_km) if get_language() == "en" else (self.unit_km, self.unit_en)
+        return first or second
+
+
+class VillageQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        return Q(province_id=province_id)
+
+
+class Village(BilingualName):
+    """A village where NGOs work; model villages are the ministry's flagship."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="villages", verbose_name=_("province"))
+    district = models.CharField(_("district"), max_length=120, blank=True)
+    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    is_model_village = models.BooleanField(_("model village"), default=False)
+
+    objects = VillageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["province__code", "name_km"]
+        verbose_name = _("village")
+        verbose_name_plural = _("villages")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "district", "commune", "name_km"], name="village_unique_per_commune"),
+        ]
+
+
+class NGOQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        """An NGO touches a province when one of its agreements covers it."""
+        covered = Agreement.provinces.through.objects.filter(agreement__ngo_id=OuterRef("pk"), province_id=province_id)
+        return Q(Exists(covered))
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class NGO(BilingualName):
+    """A non-governmental organisation that works, or worked, with the ministry."""
+
+    acronym = models.CharField(_("acronym"), max_length=40, blank=True)
+    kind = models.CharField(_("type"), max_length=20, choices=NGOKind.choices, default=NGOKind.LOCAL)
+    registration_number = models.CharField(_("registration number"), max_length=60, blank=True)
+    address = models.TextField(_("address"), blank=True)
+    director = models.CharField(_("director"), max_length=200, blank=True)
+    contact_person = models.CharField(_("contact person"), max_length=200, blank=True)
+    phone = models.CharField(_("phone"), max_length=60, blank=True)
+    email = models.EmailField(_("e-mail"), blank=True)
+    website = models.URLField(_("website"), blank=True)
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="ngos", verbose_name=_("sectors"))
+    is_active = models.BooleanField(_("active"), default=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = NGOQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["name_en", "name_km"]
+        verbose_name = _("NGO")
+        verbose_name_plural = _("NGOs")
+        constraints = [
+            models.CheckConstraint(condition=~Q(name_km="") | ~Q(name_en=""), name="ngo_has_a_name"),
+        ]
+
+
+def expiry_window_days() -> int:
+    """How many days before `valid_to` an agreement counts as expiring (settings)."""
+    return settings.AGREEMENT_EXPIRY_WINDOW_DAYS
+
+
+class AgreementQuerySet(RestrictedQuerySet):
+    """Business questions about many agreements."""
+
+    def in_province(self, province_id: int) -> Q:
+        covered = Agreement.provinces.through.objects.filter(agreement_id=OuterRef("pk"), province_id=province_id)
+        return Q(Exists(covered))
+
+    def with_status(self, today: datetime.date | None = None, window_days: int | None = None):
+        """Annotate `status` (an AgreementStatus value) as of `today`, the same rules as `Agreement.status`."""
+        today = today or timezone.localdate()
+        window_days = expiry_window_days() if window_days is None else window_days
+        signed_successor = Agreement.objects.filter(renews=OuterRef("pk"), signed_on__isnull=False)
+        return self.annotate(
+            status=Case(
+                When(terminated_on__lte=today, then=Value(AgreementStatus.TERMINATED.value)),
+                When(signed_on__isnull=True, then=Value(AgreementStatus.DRAFT.value)),
+                When(Exists(signed_successor), then=Value(AgreementStatus.RENEWED.value)),
+                When(valid_to__lt=today, then=Value(AgreementStatus.EXPIRED.value)),
+                When(valid_to__lte=today + datetime.timedelta(days=window_days), then=Value(AgreementStatus.EXPIRING.value)),
+                default=Value(AgreementStatus.ACTIVE.value),
+                output_field=models.CharField(),
+            )
+        )
+
+    def with_status_in(self, statuses, today: datetime.date | None = None):
+        """Agreements whose derived status is one of `statuses`."""
+        return self.with_status(today).filter(status__in=list(statuses))
+
+    def expiring_within(self, days: int, today: datetime.date | None = None):
+        """Signed agreements, neither terminated nor renewed, that end within `days` days from `today`."""
+        today = today or timezone.localdate()
+        return self.with_status(today, window_days=days).filter(status=AgreementStatus.EXPIRING)
+
+    def in_force_during(self, start: datetime.date, end: datetime.date):
+        """Signed agreements valid for at least one day between `start` and `end` (termination counts)."""
+        return self.filter(signed_on__isnull=False, valid_from__lte=end, valid_to__gte=start).exclude(
+            terminated_on__lt=start
+        )
+
+
+class DateRange(Func):
+    """PostgreSQL daterange(lower, upper, '[]'): both ends included."""
+
+    function = "daterange"
+    template = "%(function)s(%(expressions)s, '[]')"
+    output_field = models.DateField()
+
+
+class IntRange(Func):
+    """PostgreSQL int8range(id, id, '[]'): the single value `id` as a range.
+
+    Lets the no-overlap exclusion constraint compare NGOs with the built-in GiST range
+    operator class, so it needs no btree_gist extension (the embedded pgserver lacks it).
+    """
+
+    function = "int8range"
+    template = "%(function)s(%(expressions)s, %(expressions)s, '[]')"
+    output_field = models.BigIntegerField()
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Agreement(models.Model):
+    """A cooperation agreement (MoU) between the ministry and one NGO, valid between two dates."""
+
+    ngo = models.ForeignKey(NGO, on_delete=models.PROTECT, related_name="agreements", verbose_name=_("NGO"))
+    reference_number = models.CharField(_("reference number"), max_length=60, unique=True)
+    signed_on = models.DateField(_("signing date"), null=True, blank=True, help_text=_("Empty while the agreement is a draft."))
+    valid_from = models.DateField(_("valid from"))
+    valid_to = models.DateField(_("valid to"))
+    sectors = models.ManyToManyField(Sector, blank=True, related_name="agreements", verbose_name=_("sectors"))
+    provinces = models.ManyToManyField(Province, blank=True, related_name="agreements", verbose_name=_("provinces"))
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="agreements", verbose_name=_("MRD department")
+    )
+    mrd_focal_person = models.CharField(_("ministry focal person"), max_length=200, blank=True)
+    mrd_focal_email = models.EmailField(_("ministry focal person e-mail"), blank=True)
+    ngo_focal_person = models.CharField(_("NGO focal person"), max_length=200, blank=True)
+    ngo_focal_email = models.EmailField(_("NGO focal person e-mail"), blank=True)
+    planned_budget_usd = models.DecimalField(_("planned budget (USD)"), max_digits=14, decimal_places=2, default=0)
+    document = models.FileField(_("signed document"), upload_to="agreements/", blank=True)
+    document_name = models.CharField(_("document file name"), max_length=255, blank=True)
+    renews = models.OneToOneField(
+        "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor", verbose_name=_("renews")
+    )
+    terminated_on = models.DateField(_("termination date"), null=True, blank=True)
+    termination_reason = models.TextField(_("termination reason"), blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = AgreementQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-valid_from", "reference_number"]
+        verbose_name = _("cooperation agreement")
+        verbose_name_plural = _("cooperation agreements")
+        permissions = [("flag_agreement", _("Can flag agreements for follow-up"))]
+        constraints = [
+            models.CheckConstraint(condition=Q(valid_to__gte=F("valid_from")), name="agreement_valid_to_after_valid_from"),
+            models.CheckConstraint(condition=Q(planned_budget_usd__gte=0), name="agreement_budget_not_negative"),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | ~Q(termination_reason=""), name="agreement_termination_has_reason"
+            ),
+            models.CheckConstraint(
+                condition=Q(terminated_on__isnull=True) | Q(terminated_on__gte=F("valid_from")),
+                name="agreement_terminated_after_start",
+            ),
+            models.CheckConstraint(condition=~Q(renews=F("pk")), name="agreement_does_not_renew_itself"),
+            # Lets reports reference (agreement, ngo) together, so a report's NGO is the agreement's.
+            models.UniqueConstraint(fields=["id", "ngo"], name="agreement_id_ngo_unique"),
+            ExclusionConstraint(
+                name="agreement_no_overlap_per_ngo",
+                expressions=[
+                    (IntRange("ngo"), RangeOperators.OVERLAPS),
+                    (DateRange("valid_from", Least("valid_to", "terminated_on")), RangeOperators.OVERLAPS),
+                ],
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_number} ({self.ngo})"
+
+    def status_on(self, today: datetime.date, window_days: int | None = None) -> AgreementStatus:
+        """The status as of `today`; the same rules as `AgreementQuerySet.with_status`."""
+        window_days = expiry_window_days() if window_days is None else window_days
+        if self.terminated_on and self.terminated_on <= today:
+            return AgreementStatus.TERMINATED
+        if self.signed_on is None:
+            return AgreementStatus.DRAFT
+        if self.has_signed_successor:
+            return AgreementStatus.RENEWED
+        if self.valid_to < today:
+            return AgreementStatus.EXPIRED
+        if self.valid_to <= today + datetime.timedelta(days=window_days):
+            return AgreementStatus.EXPIRING
+        return AgreementStatus.ACTIVE
+
+    @property
+    def status(self) -> AgreementStatus:
+        """The status today (uses the `status` annotation when the QuerySet provided it)."""
+        annotated = self.__dict__.get("status")
+        return AgreementStatus(annotated) if annotated else self.status_on(timezone.localdate())
+
+    @status.setter
+    def status(self, value):
+        # Set by the `with_status` annotation.
+        self.__dict__["status"] = value
+
+    @property
+    def has_signed_successor(self) -> bool:
+        """A signed agreement renews this one."""
+        successor = getattr(self, "successor", None)
+        return successor is not None and successor.signed_on is not None
+
+    @property
+    def days_left(self) -> int:
+        """Days from today to `valid_to` (negative once expired)."""
+        return (self.valid_to - timezone.localdate()).days
+
+    @property
+    def effective_end(self) -> datetime.date:
+        """The last day the agreement is in force: `valid_to`, or the termination date if earlier."""
+        return min(self.valid_to, self.terminated_on) if self.terminated_on else self.valid_to
+
+
+class StaffProfile(models.Model):
+    """What the app knows of a user beyond Django's: a provincial officer's province."""
+
+    user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
+    province = models.ForeignKey(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name=_("province")
+    )
+
+    class Meta:
+        verbose_name = _("staff profile")
+        verbose_name_plural = _("staff profiles")
+
+    def __str__(self) -> str:
+        return str(self.user)

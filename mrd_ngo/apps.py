@@ -1,0 +1,9 @@
+from django.apps import AppConfig
+from django.utils.translation import gettext_lazy as _
+
+
+class MrdNgoConfig(AppConfig):
+    """The project package: roles, access rules, Khmer helpers and base views."""
+
+    name = "mrd_ngo"
+    verbose_name = _("MRD NGO tracker")

@@ -1,0 +1,43 @@
+"""What each role may do, as Django permission codenames (app_label.codename)."""
+from mrd_ngo.roles import Role
+
+_VIEW_ALL = [
+    "agreements.view_province", "agreements.view_sector", "agreements.view_department", "agreements.view_indicator",
+    "agreements.view_village", "agreements.view_ngo", "agreements.view_agreement",
+    "reports.view_reportingperiod", "reports.view_progressreport", "reports.view_indicatorvalue",
+]
+_ENTER_REPORTS = [
+    "reports.add_progressreport", "reports.change_progressreport", "reports.submit_progressreport",
+    "reports.add_indicatorvalue", "reports.change_indicatorvalue", "reports.delete_indicatorvalue",
+]
+
+ROLE_PERMISSIONS = {
+    Role.ADMINISTRATOR: "__all__",
+    Role.DEPARTMENT_HEAD: _VIEW_ALL + ["reports.review_progressreport", "reports.print_summary"],
+    Role.DATA_ENTRY_OFFICER: _VIEW_ALL + _ENTER_REPORTS + [
+        "agreements.add_ngo", "agreements.change_ngo", "agreements.add_village", "agreements.change_village",
+    ],
+    Role.PROVINCIAL_OFFICER: _VIEW_ALL + _ENTER_REPORTS,
+}
+
+
+def sync_role_groups(apps) -> None:
+    """Create the four groups and give each exactly its permissions (idempotent)."""
+    from django.apps import apps as global_apps
+    from django.contrib.auth.management import create_permissions
+
+    # Permissions are normally created after migrations; the groups need them now.
+    for app_config in global_apps.get_app_configs():
+        create_permissions(app_config, apps=apps, verbosity=0)
+    Group = apps.get_model("auth", "Group")
+    Permission = apps.get_model("auth", "Permission")
+    for role, codenames in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.get_or_create(name=role.value)
+        if codenames == "__all__":
+            perms = Permission.objects.filter(content_type__app_label__in=["agreements", "reports", "auth"])
+        else:
+            perms = []
+            for name in codenames:
+                app_label, codename = name.split(".")
+                perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+        group.permissions.set(perms)

@@ -1,0 +1,26 @@
+"""Admin pages for periods and reports."""
+from django.contrib import admin
+
+from reports import models
+
+
+@admin.register(models.ReportingPeriod)
+class ReportingPeriodAdmin(admin.ModelAdmin):
+    list_display = ["code", "due_date", "is_locked"]
+    list_editable = ["is_locked"]
+
+
+class IndicatorValueInline(admin.TabularInline):
+    model = models.IndicatorValue
+    extra = 0
+    raw_id_fields = ["village"]
+
+
+@admin.register(models.ProgressReport)
+class ProgressReportAdmin(admin.ModelAdmin):
+    list_display = ["ngo", "period", "status", "submitted_at", "accepted_at"]
+    list_filter = ["period", "status"]
+    search_fields = ["ngo__name_en", "ngo__name_km", "ngo__acronym"]
+    raw_id_fields = ["ngo", "agreement"]
+    list_select_related = ["ngo", "period"]
+    inlines = [IndicatorValueInline]

@@ -1,0 +1,12 @@
+"""Choices of the reports app."""
+from django.db import models
+from django.utils.translation import gettext_lazy as _
+
+
+class ReportStatus(models.TextChoices):
+    """Workflow: draft -> submitted -> returned -> submitted -> accepted."""
+
+    DRAFT = "draft", _("Draft")
+    SUBMITTED = "submitted", _("Submitted")
+    RETURNED = "returned", _("Returned")
+    ACCEPTED = "accepted", _("Accepted")

@@ -1,0 +1,181 @@
+"""Reporting periods (semesters), semester progress reports and their indicator values."""
+import datetime
+
+import pghistory
+from django.conf import settings
+from django.db import models
+from django.db.models import Exists, F, OuterRef, Q
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import Agreement, Indicator, NGO, Province, Village
+from mrd_ngo.access import RestrictedQuerySet
+from reports.choices import ReportStatus
+from reports.semesters import parse_period_code, period_code, semester_bounds
+
+
+class ReportingPeriodQuerySet(models.QuerySet):
+    def get_by_code(self, code: str) -> "ReportingPeriod":
+        """The period `2024S1`; DoesNotExist for an unknown or malformed code."""
+        try:
+            year, half = parse_period_code(code)
+        except ValueError:
+            raise self.model.DoesNotExist(code) from None
+        return self.get(year=year, half=half)
+
+
+class ReportingPeriod(models.Model):
+    """A semester NGOs report on: `2024S1` is 1 January to 30 June 2024."""
+
+    year = models.PositiveSmallIntegerField(_("year"))
+    half = models.PositiveSmallIntegerField(_("semester"), choices=[(1, _("First semester")), (2, _("Second semester"))])
+    due_date = models.DateField(_("due date"))
+    is_locked = models.BooleanField(_("locked"), default=False)
+
+    objects = ReportingPeriodQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-year", "-half"]
+        verbose_name = _("reporting period")
+        verbose_name_plural = _("reporting periods")
+        permissions = [("lock_reportingperiod", _("Can lock and unlock reporting periods"))]
+        constraints = [
+            models.UniqueConstraint(fields=["year", "half"], name="period_unique_semester"),
+            models.CheckConstraint(condition=Q(half__in=[1, 2]), name="period_half_is_1_or_2"),
+            models.CheckConstraint(condition=Q(year__gte=1990, year__lte=2200), name="period_year_plausible"),
+        ]
+
+    def __str__(self) -> str:
+        return self.code
+
+    @property
+    def code(self) -> str:
+        """The stable code used in URLs, e.g. `2024S1`."""
+        return period_code(self.year, self.half)
+
+    @property
+    def start(self) -> datetime.date:
+        return semester_bounds(self.year, self.half)[0]
+
+    @property
+    def end(self) -> datetime.date:
+        return semester_bounds(self.year, self.half)[1]
+
+
+class ProgressReportQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        """A report touches a province when its agreement covers it or it has results there."""
+        covered = Agreement.provinces.through.objects.filter(agreement_id=OuterRef("agreement_id"), province_id=province_id)
+        results = IndicatorValue.objects.filter(report_id=OuterRef("pk"), province_id=province_id)
+        return Q(Exists(covered)) | Q(Exists(results))
+
+    def for_period(self, period: ReportingPeriod):
+        return self.filter(period=period)
+
+    def accepted(self):
+        return self.filter(status=ReportStatus.ACCEPTED)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class ProgressReport(models.Model):
+    """One NGO's progress report for one semester under one agreement."""
+
+    ngo = models.ForeignKey(NGO, on_delete=models.PROTECT, related_name="reports", verbose_name=_("NGO"))
+    agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="reports", verbose_name=_("agreement"))
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="reports", verbose_name=_("period"))
+    status = models.CharField(_("status"), max_length=20, choices=ReportStatus.choices, default=ReportStatus.DRAFT)
+    achievements = models.TextField(_("achievements"), blank=True)
+    challenges = models.TextField(_("challenges"), blank=True)
+    lessons_learned = models.TextField(_("lessons learned"), blank=True)
+    next_plans = models.TextField(_("plans for next semester"), blank=True)
+    budget_planned_usd = models.DecimalField(_("budget planned (USD)"), max_digits=14, decimal_places=2, default=0)
+    budget_spent_usd = models.DecimalField(_("budget spent (USD)"), max_digits=14, decimal_places=2, default=0)
+    beneficiaries_total = models.PositiveIntegerField(_("beneficiaries (total)"), default=0)
+    beneficiaries_female = models.PositiveIntegerField(_("beneficiaries (female)"), default=0)
+    review_comment = models.TextField(_("reviewer's comment"), blank=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    submitted_at = models.DateTimeField(_("submitted at"), null=True, blank=True)
+    submitted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("submitted by")
+    )
+    returned_at = models.DateTimeField(_("returned at"), null=True, blank=True)
+    returned_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("returned by")
+    )
+    accepted_at = models.DateTimeField(_("accepted at"), null=True, blank=True)
+    accepted_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+", verbose_name=_("accepted by")
+    )
+    # Optimistic locking: a save must name the version it started from.
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = ProgressReportQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-period__year", "-period__half", "ngo__name_en"]
+        verbose_name = _("progress report")
+        verbose_name_plural = _("progress reports")
+        permissions = [
+            ("submit_progressreport", _("Can submit progress reports")),
+            ("review_progressreport", _("Can return or accept progress reports")),
+            ("print_summary", _("Can print the semester summary")),
+        ]
+        constraints = [
+            models.UniqueConstraint(fields=["ngo", "agreement", "period"], name="report_one_per_ngo_agreement_period"),
+            models.CheckConstraint(condition=Q(budget_planned_usd__gte=0), name="report_budget_planned_not_negative"),
+            models.CheckConstraint(condition=Q(budget_spent_usd__gte=0), name="report_budget_spent_not_negative"),
+            models.CheckConstraint(
+                condition=Q(beneficiaries_female__lte=F("beneficiaries_total")), name="report_female_not_above_total"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.ngo} – {self.period}"
+
+    @property
+    def is_late(self) -> bool:
+        """Submitted after the period's due date (or not submitted and the due date has passed)."""
+        if self.submitted_at is None:
+            return False
+        return self.submitted_at.date() > self.period.due_date
+
+
+class IndicatorValueQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        return Q(province_id=province_id)
+
+
+class IndicatorValue(models.Model):
+    """One result of a report: an indicator's value in a province (and maybe a village)."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.CASCADE, related_name="values", verbose_name=_("report"))
+    indicator = models.ForeignKey(Indicator, on_delete=models.PROTECT, related_name="values", verbose_name=_("indicator"))
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="indicator_values", verbose_name=_("province"))
+    village = models.ForeignKey(
+        Village, on_delete=models.PROTECT, null=True, blank=True, related_name="indicator_values", verbose_name=_("village")
+    )
+    value = models.DecimalField(_("value"), max_digits=14, decimal_places=2)
+    female_value = models.DecimalField(_("of which female"), max_digits=14, decimal_places=2, null=True, blank=True)
+
+    objects = IndicatorValueQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["indicator__sector__order", "indicator__order", "province__code"]
+        verbose_name = _("indicator value")
+        verbose_name_plural = _("indicator values")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["report", "indicator", "province", "village"], nulls_distinct=False, name="value_unique_per_place"
+            ),
+            models.CheckConstraint(condition=Q(value__gte=0), name="value_not_negative"),
+            models.CheckConstraint(
+                condition=Q(female_value__isnull=True) | (Q(female_value__gte=0) & Q(female_value__lte=F("value"))),
+                name="value_female_between_zero_and_total",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.indicator} {self.province}: {self.value}"
