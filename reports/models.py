@@ -5,6 +5,7 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Indicator, NGO, Province, Village
@@ -137,10 +138,10 @@ class ProgressReport(models.Model):
 
     @property
     def is_late(self) -> bool:
-        """Submitted after the period's due date (or not submitted and the due date has passed)."""
+        """Submitted after the period's due date (in Phnom Penh time)."""
         if self.submitted_at is None:
             return False
-        return self.submitted_at.date() > self.period.due_date
+        return timezone.localdate(self.submitted_at) > self.period.due_date
 
 
 class IndicatorValueQuerySet(RestrictedQuerySet):

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
     operations = [
         migrations.RunSQL(
             "ALTER TABLE reports_progressreport ADD CONSTRAINT report_ngo_is_agreement_ngo "
-            "FOREIGN KEY (agreement_id, ngo_id) REFERENCES agreements_agreement (id, ngo_id) DEFERRABLE INITIALLY DEFERRED;",
+            "FOREIGN KEY (agreement_id, ngo_id) REFERENCES agreements_agreement (id, ngo_id);",
             "ALTER TABLE reports_progressreport DROP CONSTRAINT report_ngo_is_agreement_ngo;",
         )
     ]

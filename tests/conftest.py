@@ -1,0 +1,41 @@
+"""Fixtures shared by every test: users of each role, provinces."""
+import pytest
+
+from agreements.models import Province
+from mrd_ngo.roles import Role
+from tests.factories import UserFactory
+
+
+@pytest.fixture
+def siem_reap(db):
+    return Province.objects.get(code="17")
+
+
+@pytest.fixture
+def battambang(db):
+    return Province.objects.get(code="02")
+
+
+@pytest.fixture
+def admin_user(db):
+    return UserFactory(username="admin_user", role=Role.ADMINISTRATOR)
+
+
+@pytest.fixture
+def head_user(db):
+    return UserFactory(username="head_user", role=Role.DEPARTMENT_HEAD)
+
+
+@pytest.fixture
+def officer_user(db):
+    return UserFactory(username="officer_user", role=Role.DATA_ENTRY_OFFICER)
+
+
+@pytest.fixture
+def provincial_user(db, siem_reap):
+    return UserFactory(username="provincial_user", role=Role.PROVINCIAL_OFFICER, province=siem_reap)
+
+
+@pytest.fixture
+def no_role_user(db):
+    return UserFactory(username="no_role_user")

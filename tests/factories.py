@@ -1,0 +1,110 @@
+"""factory-boy factories for the main models."""
+import datetime
+from decimal import Decimal
+
+import factory
+from django.contrib.auth import get_user_model
+from django.contrib.auth.models import Group
+
+from agreements.models import NGO, Agreement, Indicator, Province, StaffProfile, Village
+from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
+
+
+class UserFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = get_user_model()
+        skip_postgeneration_save = True
+
+    username = factory.Sequence(lambda n: f"user{n}")
+    password = factory.PostGenerationMethodCall("set_password", "correct-horse-battery")
+
+    @factory.post_generation
+    def role(self, create, extracted, **kwargs):
+        if extracted:
+            self.groups.add(Group.objects.get(name=extracted.value))
+
+    @factory.post_generation
+    def province(self, create, extracted, **kwargs):
+        if extracted:
+            StaffProfile.objects.create(user=self, province=extracted)
+        self.save()
+
+
+class NGOFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = NGO
+        skip_postgeneration_save = True
+
+    name_en = factory.Sequence(lambda n: f"Test NGO {n}")
+    name_km = factory.Sequence(lambda n: f"អង្គការសាកល្បង {n}")
+    acronym = factory.Sequence(lambda n: f"TN{n}")
+    email = factory.Sequence(lambda n: f"ngo{n}@example.org")
+    contact_person = "Contact Person"
+
+
+class AgreementFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Agreement
+        skip_postgeneration_save = True
+
+    ngo = factory.SubFactory(NGOFactory)
+    reference_number = factory.Sequence(lambda n: f"MRD-TEST-{n:04d}")
+    signed_on = datetime.date(2022, 12, 15)
+    valid_from = datetime.date(2023, 1, 1)
+    valid_to = datetime.date(2025, 12, 31)
+    planned_budget_usd = Decimal("100000")
+    mrd_focal_email = "focal@mrd.gov.kh"
+    ngo_focal_email = "focal@example.org"
+
+    @factory.post_generation
+    def provinces(self, create, extracted, **kwargs):
+        if extracted:
+            self.provinces.set(extracted)
+
+    @factory.post_generation
+    def sectors(self, create, extracted, **kwargs):
+        if extracted:
+            self.sectors.set(extracted)
+
+
+class ReportingPeriodFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ReportingPeriod
+        django_get_or_create = ["year", "half"]
+
+    year = 2024
+    half = 1
+    due_date = factory.LazyAttribute(lambda p: datetime.date(p.year, 7, 31) if p.half == 1 else datetime.date(p.year + 1, 1, 31))
+
+
+class ProgressReportFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = ProgressReport
+
+    agreement = factory.SubFactory(AgreementFactory)
+    ngo = factory.SelfAttribute("agreement.ngo")
+    period = factory.SubFactory(ReportingPeriodFactory)
+    budget_planned_usd = Decimal("20000")
+    budget_spent_usd = Decimal("15000")
+    beneficiaries_total = 100
+    beneficiaries_female = 55
+
+
+class VillageFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = Village
+
+    province = factory.LazyFunction(lambda: Province.objects.get(code="17"))
+    name_km = factory.Sequence(lambda n: f"ភូមិ{n}")
+    name_en = factory.Sequence(lambda n: f"Village {n}")
+    is_model_village = True
+
+
+class IndicatorValueFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = IndicatorValue
+
+    report = factory.SubFactory(ProgressReportFactory)
+    indicator = factory.LazyFunction(lambda: Indicator.objects.get(code="wells"))
+    province = factory.LazyFunction(lambda: Province.objects.get(code="17"))
+    value = Decimal("10")
