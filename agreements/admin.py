@@ -52,3 +52,10 @@ class AgreementAdmin(admin.ModelAdmin):
 class StaffProfileAdmin(admin.ModelAdmin):
     list_display = ["user", "province"]
     list_select_related = ["user", "province"]
+
+
+@admin.register(models.CoverageRate)
+class CoverageRateAdmin(admin.ModelAdmin):
+    list_display = ["province", "year", "water_supply_pct", "sanitation_pct", "is_demonstration"]
+    list_filter = ["year", "is_demonstration"]
+    list_select_related = ["province"]

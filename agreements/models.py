@@ -337,3 +337,31 @@ class StaffProfile(models.Model):
 
     def __str__(self) -> str:
         return str(self.user)
+
+
+class CoverageRate(models.Model):
+    """Rural clean-water and sanitation coverage of a province in a year, entered by administrators."""
+
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="coverage_rates", verbose_name=_("province"))
+    year = models.PositiveSmallIntegerField(_("year"))
+    water_supply_pct = models.DecimalField(_("rural water supply coverage (%)"), max_digits=5, decimal_places=1)
+    sanitation_pct = models.DecimalField(_("rural sanitation coverage (%)"), max_digits=5, decimal_places=1)
+    is_demonstration = models.BooleanField(
+        _("demonstration figure"), default=False, help_text=_("Made-up figure of the demo data, not an official statistic.")
+    )
+    source = models.CharField(_("source"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["-year", "province__code"]
+        verbose_name = _("coverage rate")
+        verbose_name_plural = _("coverage rates")
+        constraints = [
+            models.UniqueConstraint(fields=["province", "year"], name="coverage_one_per_province_year"),
+            models.CheckConstraint(
+                condition=Q(water_supply_pct__gte=0, water_supply_pct__lte=100, sanitation_pct__gte=0, sanitation_pct__lte=100),
+                name="coverage_between_0_and_100",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.province} {self.year}"

@@ -4,7 +4,9 @@ from mrd_ngo.roles import Role
 _VIEW_ALL = [
     "agreements.view_province", "agreements.view_sector", "agreements.view_department", "agreements.view_indicator",
     "agreements.view_village", "agreements.view_ngo", "agreements.view_agreement",
+    "agreements.view_coveragerate",
     "reports.view_reportingperiod", "reports.view_progressreport", "reports.view_indicatorvalue",
+    "reports.view_meetingrecommendation",
 ]
 _ENTER_REPORTS = [
     "reports.add_progressreport", "reports.change_progressreport", "reports.submit_progressreport",
@@ -36,8 +38,10 @@ def sync_role_groups(apps) -> None:
         if codenames == "__all__":
             perms = Permission.objects.filter(content_type__app_label__in=["agreements", "reports", "auth"])
         else:
-            perms = []
-            for name in codenames:
-                app_label, codename = name.split(".")
-                perms.append(Permission.objects.get(content_type__app_label=app_label, codename=codename))
+            # Models added by later migrations have no permissions yet; a later sync adds them.
+            wanted = [tuple(name.split(".")) for name in codenames]
+            perms = [
+                p for p in Permission.objects.select_related("content_type")
+                if (p.content_type.app_label, p.codename) in wanted
+            ]
         group.permissions.set(perms)

@@ -24,3 +24,9 @@ class ProgressReportAdmin(admin.ModelAdmin):
     raw_id_fields = ["ngo", "agreement"]
     list_select_related = ["ngo", "period"]
     inlines = [IndicatorValueInline]
+
+
+@admin.register(models.MeetingRecommendation)
+class MeetingRecommendationAdmin(admin.ModelAdmin):
+    list_display = ["period", "number", "status", "meeting_date"]
+    list_filter = ["period", "status"]

@@ -10,3 +10,11 @@ class ReportStatus(models.TextChoices):
     SUBMITTED = "submitted", _("Submitted")
     RETURNED = "returned", _("Returned")
     ACCEPTED = "accepted", _("Accepted")
+
+
+class RecommendationStatus(models.TextChoices):
+    """Follow-up of a meeting recommendation."""
+
+    OPEN = "open", _("Not started")
+    IN_PROGRESS = "in_progress", _("In progress")
+    DONE = "done", _("Done")

@@ -6,11 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Indicator, NGO, Province, Village
 from mrd_ngo.access import RestrictedQuerySet
-from reports.choices import ReportStatus
+from reports.choices import RecommendationStatus, ReportStatus
 from reports.semesters import parse_period_code, period_code, semester_bounds
 
 
@@ -180,3 +181,33 @@ class IndicatorValue(models.Model):
 
     def __str__(self) -> str:
         return f"{self.indicator} {self.province}: {self.value}"
+
+
+class MeetingRecommendation(models.Model):
+    """A recommendation of a semester review meeting, and how its follow-up stands."""
+
+    period = models.ForeignKey(
+        ReportingPeriod, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("semester reviewed"),
+    )
+    meeting_date = models.DateField(_("meeting date"))
+    number = models.PositiveSmallIntegerField(_("number"))
+    text_km = models.TextField(_("recommendation (Khmer)"), blank=True)
+    text_en = models.TextField(_("recommendation (English)"), blank=True)
+    status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN)
+    follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        ordering = ["period__year", "period__half", "number"]
+        verbose_name = _("meeting recommendation")
+        verbose_name_plural = _("meeting recommendations")
+        constraints = [models.UniqueConstraint(fields=["period", "number"], name="recommendation_number_unique")]
+
+    def __str__(self) -> str:
+        return f"{self.period} #{self.number}"
+
+    @property
+    def text(self) -> str:
+        """The text in the active language, falling back to the other one."""
+        first, second = (self.text_en, self.text_km) if get_language() == "en" else (self.text_km, self.text_en)
+        return first or second

@@ -74,3 +74,19 @@ def test_the_most_trusted_of_several_groups_applies(siem_reap):
     user = UserFactory(role=Role.PROVINCIAL_OFFICER, province=siem_reap)
     user.groups.add(*__import__("django.contrib.auth.models", fromlist=["Group"]).Group.objects.filter(name="Department head"))
     assert user_role(user) == Role.DEPARTMENT_HEAD
+
+
+def test_each_role_group_holds_exactly_its_permissions():
+    from django.contrib.auth.models import Group
+
+    from mrd_ngo.role_permissions import ROLE_PERMISSIONS
+
+    for role, codenames in ROLE_PERMISSIONS.items():
+        granted = {
+            f"{app}.{codename}"
+            for app, codename in Group.objects.get(name=role.value).permissions.values_list("content_type__app_label", "codename")
+        }
+        if codenames == "__all__":
+            assert "agreements.change_agreement" in granted and "reports.change_meetingrecommendation" in granted
+        else:
+            assert granted == set(codenames), role
