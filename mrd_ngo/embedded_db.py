@@ -1,4 +1,5 @@
 """The embedded PostgreSQL used when DATABASE_URL is unset (a newcomer needs only Python)."""
+import warnings
 from pathlib import Path
 
 DATABASE_NAME = "mrd_ngo"
@@ -9,8 +10,11 @@ def embedded_database_url(pgdata: Path) -> str:
     import pgserver  # imported here: production, with DATABASE_URL set, never loads it
 
     pgdata.mkdir(parents=True, exist_ok=True)
-    # "stop": the server shuts down when the last process using it exits.
-    server = pgserver.get_server(pgdata, cleanup_mode="stop")
+    with warnings.catch_warnings():
+        # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI) and falls back to /tmp: fine.
+        warnings.simplefilter("ignore")
+        # "stop": the server shuts down when the last process using it exits.
+        server = pgserver.get_server(pgdata, cleanup_mode="stop")
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
