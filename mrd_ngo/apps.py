@@ -7,3 +7,6 @@ class MrdNgoConfig(AppConfig):
 
     name = "mrd_ngo"
     verbose_name = _("MRD NGO tracker")
+
+    def ready(self):
+        from mrd_ngo import security  # noqa: F401 (connects the login-failure logger)

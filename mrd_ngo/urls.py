@@ -6,6 +6,8 @@ from django.views.i18n import set_language
 
 from mrd_ngo import views
 
+handler403 = "mrd_ngo.security.permission_denied"
+
 urlpatterns = [
     path("", views.home, name="home"),
     path("login/", auth_views.LoginView.as_view(), name="login"),

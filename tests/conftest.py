@@ -6,6 +6,12 @@ from mrd_ngo.roles import Role
 from tests.factories import UserFactory
 
 
+@pytest.fixture(autouse=True)
+def _login_throttling_only_where_tested(request, settings):
+    """django-axes refuses `client.login()` (no request); tests of throttling opt in with @pytest.mark.axes."""
+    settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None
+
+
 @pytest.fixture
 def siem_reap(db):
     return Province.objects.get(code="17")
