@@ -1,12 +1,13 @@
 """The embedded PostgreSQL used when DATABASE_URL is unset (a newcomer needs only Python)."""
 import warnings
 from pathlib import Path
+from urllib.parse import parse_qs, urlsplit
 
 DATABASE_NAME = "mrd_ngo"
 
 
-def embedded_database_url(pgdata: Path) -> str:
-    """Start (or join) the pgserver PostgreSQL kept in `pgdata` and return a URL to its database."""
+def embedded_database(pgdata: Path) -> dict:
+    """Start (or join) the pgserver PostgreSQL kept in `pgdata`; Django's settings for its database."""
     pgdata.mkdir(parents=True, exist_ok=True)
     with warnings.catch_warnings():
         # platformdirs warns when XDG_RUNTIME_DIR is unset (servers, CI) and falls back to /tmp: fine.
@@ -18,4 +19,5 @@ def embedded_database_url(pgdata: Path) -> str:
     exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
     if "(1 row)" not in exists:
         server.psql(f"CREATE DATABASE {DATABASE_NAME};")
-    return server.get_uri(DATABASE_NAME)
+    socket_dir = parse_qs(urlsplit(server.get_uri(DATABASE_NAME)).query)["host"][0]
+    return {"NAME": DATABASE_NAME, "USER": "postgres", "PASSWORD": "", "HOST": socket_dir, "PORT": ""}

@@ -26,9 +26,9 @@ CSRF_TRUSTED_ORIGINS = env.list("CSRF_TRUSTED_ORIGINS", default=[])
 if env.str("DATABASE_URL", default=""):
     DATABASES = {"default": env.db("DATABASE_URL")}
 else:
-    from mrd_ngo.embedded_db import embedded_database_url
+    from mrd_ngo.embedded_db import embedded_database
 
-    DATABASES = {"default": env.db_url_config(embedded_database_url(VAR_DIR / "pgdata"))}
+    DATABASES = {"default": embedded_database(VAR_DIR / "pgdata")}
 DATABASES["default"]["ENGINE"] = "django.db.backends.postgresql"
 DATABASES["default"]["ATOMIC_REQUESTS"] = False
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

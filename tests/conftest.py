@@ -6,6 +6,15 @@ from mrd_ngo.roles import Role
 from tests.factories import UserFactory
 
 
+@pytest.fixture(scope="session")
+def migrated_data_snapshot(django_db_setup, django_db_blocker):
+    """The rows the migrations loaded into the fresh test database, serialized (see tests/e2e)."""
+    from django.db import connection
+
+    with django_db_blocker.unblock():
+        return getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+
+
 @pytest.fixture(autouse=True)
 def _login_throttling_only_where_tested(request, settings):
     """django-axes refuses `client.login()` (no request); tests of throttling opt in with @pytest.mark.axes."""
