@@ -16,8 +16,8 @@ def embedded_database(pgdata: Path) -> dict:
 
         # "stop": the server shuts down when the last process using it exits.
         server = pgserver.get_server(pgdata, cleanup_mode="stop")
-    exists = server.psql(f"SELECT 1 FROM pg_database WHERE datname = '{DATABASE_NAME}';")
+    exists = server.psql("SELECT 1 FROM pg_database WHERE datname = 'mrd_ngo';")
     if "(1 row)" not in exists:
-        server.psql(f"CREATE DATABASE {DATABASE_NAME};")
+        server.psql("CREATE DATABASE mrd_ngo;")
     socket_dir = parse_qs(urlsplit(server.get_uri(DATABASE_NAME)).query)["host"][0]
     return {"NAME": DATABASE_NAME, "USER": "postgres", "PASSWORD": "", "HOST": socket_dir, "PORT": ""}
