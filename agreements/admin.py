@@ -38,6 +38,20 @@ class NGOAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors"]
 
 
+class RenewalChecklistEntryInline(admin.TabularInline):
+    model = models.RenewalChecklistEntry
+    extra = 0
+    fields = ["item", "received_on"]
+
+
+class AgreementFlagInline(admin.TabularInline):
+    model = models.AgreementFlag
+    fk_name = "agreement"
+    extra = 0
+    fields = ["note", "follow_up_by", "flagged_by", "flagged_at", "cleared_by", "cleared_at", "clearing_note"]
+    raw_id_fields = ["follow_up_by", "flagged_by", "cleared_by"]
+
+
 @admin.register(models.Agreement)
 class AgreementAdmin(admin.ModelAdmin):
     list_display = ["reference_number", "ngo", "signed_on", "valid_from", "valid_to", "terminated_on"]
@@ -46,6 +60,41 @@ class AgreementAdmin(admin.ModelAdmin):
     filter_horizontal = ["sectors", "provinces"]
     raw_id_fields = ["ngo", "renews"]
     list_select_related = ["ngo"]
+    inlines = [RenewalChecklistEntryInline, AgreementFlagInline]
+
+
+@admin.register(models.RenewalChecklistItem)
+class RenewalChecklistItemAdmin(admin.ModelAdmin):
+    """The documents asked for in new renewals; editing here changes the checklist of renewals started later."""
+
+    list_display = ["name_km", "name_en", "order", "is_active"]
+    list_editable = ["order", "is_active"]
+    search_fields = ["name_km", "name_en"]
+
+
+@admin.register(models.AgreementFlag)
+class AgreementFlagAdmin(admin.ModelAdmin):
+    list_display = ["agreement", "note", "follow_up_by", "flagged_at", "cleared_at"]
+    list_filter = ["cleared_at"]
+    list_select_related = ["agreement", "follow_up_by"]
+    raw_id_fields = ["agreement", "follow_up_by", "flagged_by", "cleared_by"]
+    search_fields = ["agreement__reference_number", "note"]
+
+
+@admin.register(models.ExpiryNotice)
+class ExpiryNoticeAdmin(admin.ModelAdmin):
+    """Read-only: notices are recorded by `manage.py notify_expiring` when they are sent."""
+
+    list_display = ["agreement", "threshold", "valid_to", "sent_at", "recipients"]
+    list_filter = ["threshold"]
+    list_select_related = ["agreement"]
+    search_fields = ["agreement__reference_number", "recipients"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(models.StaffProfile)

@@ -1,5 +1,7 @@
 """NGOs, cooperation agreements (MoUs) and the reference data they use."""
 import datetime
+import uuid
+from pathlib import PurePath
 
 import pghistory
 from django.conf import settings
@@ -8,12 +10,19 @@ from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import Least
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agreements.choices import AgreementStatus, NGOKind
+from agreements.choices import AgreementStatus, NGOKind, NoticeThreshold
 from mrd_ngo.access import RestrictedQuerySet
+from mrd_ngo.khmer import normalize_khmer
+
+
+def search_terms(query: str) -> list[str]:
+    """The words of a search box, folded like stored search keys (Khmer spellings, case, digits)."""
+    return [term for term in normalize_khmer(query).split(" ") if term]
 
 
 class BilingualName(models.Model):
@@ -124,8 +133,23 @@ class NGOQuerySet(RestrictedQuerySet):
         covered = Agreement.provinces.through.objects.filter(agreement__ngo_id=OuterRef("pk"), province_id=province_id)
         return Q(Exists(covered))
 
+    def search(self, query: str):
+        """NGOs whose Khmer or English name or acronym contains every word of `query` (Khmer folded)."""
+        condition = Q()
+        for term in search_terms(query):
+            condition &= Q(search_text__contains=term)
+        return self.filter(condition)
 
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+    def refresh_search_text(self) -> int:
+        """Recompute `search_text` (after a bulk `update()` of names, which bypasses `save()`)."""
+        ngos = list(self.only("pk", "name_km", "name_en", "acronym"))
+        for ngo in ngos:
+            ngo.search_text = ngo.make_search_text()
+        return NGO.objects.bulk_update(ngos, ["search_text"], batch_size=500)
+
+
+# search_text is derived from the names, so it is left out of the history.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_text"])
 class NGO(BilingualName):
     """A non-governmental organisation that works, or worked, with the ministry."""
 
@@ -142,6 +166,9 @@ class NGO(BilingualName):
     is_active = models.BooleanField(_("active"), default=True)
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
+    # The names and acronym folded by normalize_khmer (one per line): what the search box matches.
+    # Kept in Python, the one implementation of the folding, so a query and a name fold the same way.
+    search_text = models.TextField(editable=False, default="")
 
     objects = NGOQuerySet.as_manager()
 
@@ -152,6 +179,22 @@ class NGO(BilingualName):
         constraints = [
             models.CheckConstraint(condition=~Q(name_km="") | ~Q(name_en=""), name="ngo_has_a_name"),
         ]
+
+    SEARCHED_FIELDS = frozenset({"name_km", "name_en", "acronym"})
+
+    def make_search_text(self) -> str:
+        """The search key of this NGO: its names and acronym, folded."""
+        return "\n".join(normalize_khmer(value) for value in (self.name_km, self.name_en, self.acronym) if value)
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.make_search_text()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and self.SEARCHED_FIELDS.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, "search_text"}
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:ngo_detail", args=[self.pk])
 
 
 def expiry_window_days() -> int:
@@ -198,6 +241,35 @@ class AgreementQuerySet(RestrictedQuerySet):
             terminated_on__lt=start
         )
 
+    def search(self, query: str):
+        """Agreements whose reference number, or NGO name or acronym, contains every word of `query`."""
+        condition = Q()
+        for term in search_terms(query):
+            condition &= Q(ngo__search_text__contains=term) | Q(reference_number__icontains=term)
+        return self.filter(condition)
+
+    def overlapping(self, *, ngo_id: int, valid_from: datetime.date, valid_to: datetime.date,
+                    terminated_on: datetime.date | None = None, exclude_pk: int | None = None):
+        """Agreements of the NGO in force on a day of that period: what `agreement_no_overlap_per_ngo` forbids."""
+        end = min(valid_to, terminated_on) if terminated_on else valid_to
+        return (
+            self.filter(ngo_id=ngo_id)
+            .exclude(pk=exclude_pk)
+            .alias(effective_end=Least("valid_to", "terminated_on"))
+            .filter(valid_from__lte=end, effective_end__gte=valid_from)
+            .order_by("valid_from")
+        )
+
+    def with_open_flags(self):
+        """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
+        return self.prefetch_related(
+            models.Prefetch(
+                "flags",
+                queryset=AgreementFlag.objects.filter(cleared_at__isnull=True).select_related("follow_up_by", "flagged_by"),
+                to_attr="open_flags",
+            )
+        )
+
 
 class DateRange(Func):
     """PostgreSQL daterange(lower, upper, '[]'): both ends included."""
@@ -215,8 +287,18 @@ class IntRange(Func):
     """
 
     function = "int8range"
-    template = "%(function)s(%(expressions)s, %(expressions)s, '[]')"
+    template = "%(function)s(%(expressions)s, '[]')"
     output_field = models.BigIntegerField()
+
+    def __init__(self, expression, **extra):
+        # The value twice as two arguments (not the template repeating it): each then brings its
+        # own query parameter, which Django's constraint validation (full_clean) needs.
+        super().__init__(expression, expression, **extra)
+
+
+def signed_document_path(instance, filename: str) -> str:
+    """A random storage name for a signed document, keeping only the extension (chosen from its content)."""
+    return f"agreements/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
@@ -238,7 +320,7 @@ class Agreement(models.Model):
     ngo_focal_person = models.CharField(_("NGO focal person"), max_length=200, blank=True)
     ngo_focal_email = models.EmailField(_("NGO focal person e-mail"), blank=True)
     planned_budget_usd = models.DecimalField(_("planned budget (USD)"), max_digits=14, decimal_places=2, default=0)
-    document = models.FileField(_("signed document"), upload_to="agreements/", blank=True)
+    document = models.FileField(_("signed document"), upload_to=signed_document_path, blank=True)
     document_name = models.CharField(_("document file name"), max_length=255, blank=True)
     renews = models.OneToOneField(
         "self", on_delete=models.PROTECT, null=True, blank=True, related_name="successor", verbose_name=_("renews")
@@ -279,6 +361,9 @@ class Agreement(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_number} ({self.ngo})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("agreements:agreement_detail", args=[self.pk])
 
     def status_on(self, today: datetime.date, window_days: int | None = None) -> AgreementStatus:
         """The status as of `today`; the same rules as `AgreementQuerySet.with_status`."""
@@ -321,6 +406,144 @@ class Agreement(models.Model):
     def effective_end(self) -> datetime.date:
         """The last day the agreement is in force: `valid_to`, or the termination date if earlier."""
         return min(self.valid_to, self.terminated_on) if self.terminated_on else self.valid_to
+
+    @property
+    def draft_successor(self) -> "Agreement | None":
+        """The renewal being prepared: a successor not signed yet."""
+        successor = getattr(self, "successor", None)
+        return successor if successor is not None and successor.signed_on is None else None
+
+    @property
+    def can_be_renewed(self) -> bool:
+        """Signed, not terminated, and no renewal started yet."""
+        return self.signed_on is not None and self.terminated_on is None and getattr(self, "successor", None) is None
+
+
+# Who added or removed which province or sector, and when: tracking proxies of the through tables
+# (the way pghistory tracks many-to-many fields) gives the event models AgreementProvinceEvent,
+# AgreementSectorEvent and NGOSectorEvent, each row with its acting user.
+@pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+class AgreementProvince(Agreement.provinces.through):
+    """A province an agreement covers (the many-to-many row), tracked for the audit trail."""
+
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+class AgreementSector(Agreement.sectors.through):
+    """A sector an agreement covers (the many-to-many row), tracked for the audit trail."""
+
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+class NGOSector(NGO.sectors.through):
+    """A sector an NGO works in (the many-to-many row), tracked for the audit trail."""
+
+    class Meta:
+        proxy = True
+
+
+class AgreementFlag(models.Model):
+    """An administrator's follow-up note on an agreement, open until someone clears it; kept afterwards."""
+
+    agreement = models.ForeignKey(Agreement, on_delete=models.CASCADE, related_name="flags", verbose_name=_("agreement"))
+    note = models.TextField(_("note"))
+    follow_up_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="agreement_flags_to_follow",
+        verbose_name=_("follow-up person"),
+    )
+    flagged_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+", verbose_name=_("flagged by")
+    )
+    flagged_at = models.DateTimeField(_("flagged at"), default=timezone.now)
+    cleared_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True, related_name="+",
+        verbose_name=_("cleared by"),
+    )
+    cleared_at = models.DateTimeField(_("cleared at"), null=True, blank=True)
+    clearing_note = models.TextField(_("how it was resolved"), blank=True)
+
+    class Meta:
+        ordering = ["-flagged_at"]
+        verbose_name = _("agreement flag")
+        verbose_name_plural = _("agreement flags")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["agreement"], condition=Q(cleared_at__isnull=True), name="flag_one_open_per_agreement"
+            ),
+            models.CheckConstraint(
+                condition=Q(cleared_at__isnull=True, cleared_by__isnull=True)
+                | Q(cleared_at__isnull=False, cleared_by__isnull=False),
+                name="flag_cleared_with_who_and_when",
+            ),
+            models.CheckConstraint(condition=~Q(note=""), name="flag_has_a_note"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference_number}: {self.note[:40]}"
+
+    @property
+    def is_open(self) -> bool:
+        return self.cleared_at is None
+
+
+class ExpiryNotice(models.Model):
+    """An expiry e-mail sent about an agreement; one per agreement and threshold, whatever reruns."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="expiry_notices", verbose_name=_("agreement")
+    )
+    threshold = models.CharField(_("notice"), max_length=10, choices=NoticeThreshold.choices)
+    valid_to = models.DateField(_("end date announced"))
+    sent_at = models.DateTimeField(_("sent at"), default=timezone.now)
+    recipients = models.TextField(_("recipients"))
+
+    class Meta:
+        ordering = ["sent_at"]
+        verbose_name = _("expiry notice")
+        verbose_name_plural = _("expiry notices")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "threshold"], name="notice_once_per_agreement_threshold"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference_number} {self.threshold}"
+
+
+class RenewalChecklistItem(BilingualName):
+    """A document the ministry asks an NGO for before renewing its agreement (the list is kept in the admin)."""
+
+    order = models.PositiveSmallIntegerField(_("order"), default=0)
+    is_active = models.BooleanField(_("asked for"), default=True, help_text=_("Only active items are asked for in new renewals."))
+
+    class Meta:
+        ordering = ["order", "pk"]
+        verbose_name = _("renewal checklist item")
+        verbose_name_plural = _("renewal checklist")
+
+
+class RenewalChecklistEntry(models.Model):
+    """Whether one checklist document has been received for a renewal (the successor agreement)."""
+
+    agreement = models.ForeignKey(
+        Agreement, on_delete=models.CASCADE, related_name="checklist_entries", verbose_name=_("agreement")
+    )
+    item = models.ForeignKey(RenewalChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("document"))
+    received_on = models.DateField(_("received on"), null=True, blank=True)
+
+    class Meta:
+        ordering = ["item__order", "item__pk"]
+        verbose_name = _("renewal checklist entry")
+        verbose_name_plural = _("renewal checklist entries")
+        constraints = [
+            models.UniqueConstraint(fields=["agreement", "item"], name="checklist_entry_once_per_item"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.agreement.reference_number}: {self.item}"
 
 
 class StaffProfile(models.Model):

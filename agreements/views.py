@@ -1,19 +1,537 @@
-"""Views of the NGO and agreement registry."""
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import ListView
+"""Views of the NGO and agreement registry: lists, detail pages, forms, the expiring board, lifecycle actions.
 
-from agreements.models import NGO, Agreement
+Every view starts from `visible_to(request.user)` (rows outside it are 404) and checks the Django
+permission of the action (403 without it). Views stay thin: the services change the rows.
+"""
+import filetype
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models.functions import Coalesce
+from django.http import FileResponse, Http404
+from django.shortcuts import get_object_or_404, redirect
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.generic import DetailView, FormView, TemplateView
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from agreements import services
+from agreements.choices import AgreementStatus
+from agreements.exports import FORMATS, export_response
+from agreements.filters import AgreementFilter, NGOFilter
+from agreements.forms import (
+    AgreementForm,
+    ChecklistForm,
+    ClearFlagForm,
+    DocumentForm,
+    FlagForm,
+    NGOForm,
+    RenewForm,
+    SignForm,
+    TerminateForm,
+)
+from agreements.history import agreement_history, ngo_history
+from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem
+from agreements.tables import AgreementTable, NGOTable
+
+PAGE_SIZE = 25
 
 
-class NGOListView(LoginRequiredMixin, ListView):
-    template_name = "agreements/ngo_list.html"
+def visible_agreement(request, pk: int, queryset=None) -> Agreement:
+    """The agreement `pk` if the user may see it, else 404."""
+    queryset = queryset if queryset is not None else Agreement.objects.all()
+    return get_object_or_404(queryset.visible_to(request.user).select_related("ngo"), pk=pk)
 
-    def get_queryset(self):
-        return NGO.objects.visible_to(self.request.user)
+
+# ---------------------------------------------------------------------------------------------------
+# Lists
+# ---------------------------------------------------------------------------------------------------
+
+class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+    """A filtered, sorted, paginated table with columns a person chooses, exported whole as CSV or XLSX."""
+
+    paginate_by = PAGE_SIZE
+    export_basename = ""
+
+    def chosen_columns(self) -> list[str]:
+        """Optional columns shown: the `columns` checkboxes when sent, else the last choice (session), else the defaults."""
+        key = f"columns:{self.table_class.__name__}"
+        optional = {name for name, _label in self.table_class.optional_columns()}
+        if "columns" in self.request.GET:
+            chosen = [name for name in self.request.GET.getlist("columns") if name in optional]
+            self.request.session[key] = chosen
+            return chosen
+        saved = self.request.session.get(key)
+        return [name for name in saved if name in optional] if saved is not None else list(self.table_class.default_columns)
+
+    def get_table_kwargs(self):
+        chosen = set(self.chosen_columns())
+        return {"exclude": [name for name, _label in self.table_class.optional_columns() if name not in chosen]}
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        chosen = set(self.chosen_columns())
+        context["column_choices"] = [
+            (name, label, name in chosen) for name, label in self.table_class.optional_columns()
+        ]
+        context["row_count"] = context["table"].paginator.count if context["table"].page else len(self.object_list)
+        return context
+
+    def render_to_response(self, context, **kwargs):
+        fmt = self.request.GET.get("export")
+        if fmt in FORMATS:
+            table = self.table_class(self.object_list)
+            RequestConfig(self.request, paginate=False).configure(table)
+            return export_response(table, fmt, self.export_basename)
+        return super().render_to_response(context, **kwargs)
 
 
-class AgreementListView(LoginRequiredMixin, ListView):
+class AgreementListView(RegistryListView):
+    permission_required = "agreements.view_agreement"
     template_name = "agreements/agreement_list.html"
+    table_class = AgreementTable
+    filterset_class = AgreementFilter
+    export_basename = "agreements"
 
     def get_queryset(self):
-        return Agreement.objects.visible_to(self.request.user).with_status().select_related("ngo")
+        return (
+            Agreement.objects.visible_to(self.request.user).with_status()
+            .select_related("ngo", "department").prefetch_related("provinces", "sectors").with_open_flags()
+        )
+
+
+class NGOListView(RegistryListView):
+    permission_required = "agreements.view_ngo"
+    template_name = "agreements/ngo_list.html"
+    table_class = NGOTable
+    filterset_class = NGOFilter
+    export_basename = "ngos"
+
+    def get_queryset(self):
+        # Counted among the agreements the user may see (a provincial officer: those of their province).
+        visible = Agreement.objects.visible_to(self.request.user).filter(ngo=OuterRef("pk")).order_by()
+        count = visible.values("ngo").annotate(n=Count("pk")).values("n")
+        return (
+            NGO.objects.visible_to(self.request.user)
+            .annotate(
+                agreement_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
+                last_valid_to=Subquery(visible.order_by("-valid_to").values("valid_to")[:1]),
+            )
+            .prefetch_related("sectors")
+        )
+
+
+# ---------------------------------------------------------------------------------------------------
+# Detail pages
+# ---------------------------------------------------------------------------------------------------
+
+class NGODetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "agreements.view_ngo"
+    template_name = "agreements/ngo_detail.html"
+    context_object_name = "ngo"
+
+    def get_queryset(self):
+        return NGO.objects.visible_to(self.request.user).prefetch_related("sectors")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        ngo = self.object
+        agreements = list(
+            Agreement.objects.visible_to(self.request.user).filter(ngo=ngo).with_status()
+            .select_related("renews", "department").prefetch_related("provinces").with_open_flags()
+            .order_by("valid_from")
+        )
+        context.update(
+            agreements=agreements,
+            # ProgressReport is reached through the reverse relation: agreements does not import reports.
+            reports=ngo.reports.visible_to(self.request.user).select_related("period", "agreement")
+            .order_by("-period__year", "-period__half"),
+            history=ngo_history(ngo),
+        )
+        return context
+
+
+class AgreementDetailView(PermissionRequiredMixin, DetailView):
+    permission_required = "agreements.view_agreement"
+    template_name = "agreements/agreement_detail.html"
+    context_object_name = "agreement"
+
+    def get_queryset(self):
+        return (
+            Agreement.objects.visible_to(self.request.user).with_status()
+            .select_related("ngo", "department", "renews", "successor").prefetch_related("provinces", "sectors")
+        )
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        agreement = self.object
+        user = self.request.user
+        visible_ids = set(Agreement.objects.visible_to(user).filter(ngo=agreement.ngo_id).values_list("pk", flat=True))
+        entries = list(agreement.checklist_entries.select_related("item"))
+        flags = list(agreement.flags.select_related("follow_up_by", "flagged_by", "cleared_by"))
+        successor = getattr(agreement, "successor", None)  # None when there is no successor
+        context.update(
+            predecessor=agreement.renews if agreement.renews_id in visible_ids else None,
+            successor=successor if successor is not None and successor.pk in visible_ids else None,
+            open_flag=next((f for f in flags if f.is_open), None),
+            flags=flags,
+            notices=agreement.expiry_notices.all(),
+            checklist=entries,
+            checklist_received=sum(1 for e in entries if e.received_on),
+            checklist_form=ChecklistForm(entries=entries) if entries and user.has_perm("agreements.change_agreement") else None,
+            history=agreement_history(agreement),
+            today=timezone.localdate(),
+        )
+        return context
+
+
+# ---------------------------------------------------------------------------------------------------
+# Create and edit
+# ---------------------------------------------------------------------------------------------------
+
+class ObjectPermissionMixin(PermissionRequiredMixin):
+    """Check the permission first (403, or the login page), then find the object among the visible ones (404)."""
+
+    def dispatch(self, request, *args, **kwargs):
+        if not self.has_permission():
+            return self.handle_no_permission()
+        self.load_object(request, **kwargs)
+        return super().dispatch(request, *args, **kwargs)
+
+    def load_object(self, request, **kwargs):
+        raise NotImplementedError
+
+
+class ServiceFormMixin:
+    """Run the service on a valid form; its ValidationErrors go next to the fields, nothing saved."""
+
+    def form_valid(self, form):
+        try:
+            self.result = self.perform(form.cleaned_data)
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.error_dict.items():
+                    # A rule about a field this form does not show goes on top of the form.
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+            return self.form_invalid(form)
+        if self.success_message:
+            messages.success(self.request, self.get_success_message())
+        return redirect(self.get_success_url())
+
+    success_message = ""
+
+    def get_success_message(self):
+        return self.success_message
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class NGOCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "agreements.add_ngo"
+    template_name = "agreements/ngo_form.html"
+    form_class = NGOForm
+    success_message = gettext_lazy("The NGO has been recorded.")
+
+    def perform(self, data):
+        data = {k: v for k, v in data.items() if k != "version"}
+        return services.ngo_create(by=self.request.user, **data)
+
+
+class NGOUpdateView(ObjectPermissionMixin, ServiceFormMixin, FormView):
+    permission_required = "agreements.change_ngo"
+    template_name = "agreements/ngo_form.html"
+    form_class = NGOForm
+    success_message = gettext_lazy("Your changes have been saved.")
+
+    def load_object(self, request, **kwargs):
+        self.object = get_object_or_404(NGO.objects.visible_to(request.user), pk=kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(ngo=self.object, **kwargs)
+
+    def perform(self, data):
+        return services.ngo_update(ngo=self.object, by=self.request.user, **data)
+
+
+class AgreementCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
+    permission_required = "agreements.add_agreement"
+    template_name = "agreements/agreement_form.html"
+    form_class = AgreementForm
+    success_message = gettext_lazy("The agreement has been recorded.")
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user}
+
+    def get_initial(self):
+        ngo = self.request.GET.get("ngo")
+        return {"ngo": ngo} if ngo and ngo.isdigit() else {}
+
+    def perform(self, data):
+        data = {k: v for k, v in data.items() if k != "version"}
+        return services.agreement_create(by=self.request.user, **data)
+
+
+class AgreementUpdateView(ObjectPermissionMixin, ServiceFormMixin, FormView):
+    permission_required = "agreements.change_agreement"
+    template_name = "agreements/agreement_form.html"
+    form_class = AgreementForm
+    success_message = gettext_lazy("Your changes have been saved.")
+
+    def load_object(self, request, **kwargs):
+        self.object = visible_agreement(request, kwargs["pk"])
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "user": self.request.user, "instance": self.object}
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(agreement=self.object, **kwargs)
+
+    def perform(self, data):
+        return services.agreement_update(agreement=self.object, by=self.request.user, **data)
+
+
+# ---------------------------------------------------------------------------------------------------
+# Lifecycle actions: renew, sign, terminate, flag, checklist, document
+# ---------------------------------------------------------------------------------------------------
+
+class AgreementActionView(ObjectPermissionMixin, ServiceFormMixin, FormView):
+    """A form about one agreement (its own page, so errors show next to the fields)."""
+
+    template_name = "agreements/action_form.html"
+    title = ""
+    intro = ""
+    submit_label = gettext_lazy("Save")
+    danger = False
+
+    def load_object(self, request, **kwargs):
+        self.agreement = visible_agreement(request, kwargs["pk"])
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(
+            agreement=self.agreement, title=self.title, intro=self.intro, submit_label=self.submit_label,
+            danger=self.danger, **kwargs,
+        )
+
+    def get_success_url(self):
+        return self.agreement.get_absolute_url()
+
+
+class AgreementRenewView(AgreementActionView):
+    permission_required = ("agreements.add_agreement", "agreements.change_agreement")
+    template_name = "agreements/renew_form.html"
+    form_class = RenewForm
+    title = gettext_lazy("Renew the agreement")
+    submit_label = gettext_lazy("Start the renewal")
+
+    def get(self, request, *args, **kwargs):
+        successor = Agreement.objects.filter(renews=self.agreement).first()
+        if successor is not None:
+            messages.info(request, _("A renewal of this agreement has already been started."))
+            return redirect(visible_agreement(request, successor.pk))
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(checklist_items=RenewalChecklistItem.objects.filter(is_active=True), **kwargs)
+
+    def get_initial(self):
+        start, end = services.renewal_dates(self.agreement)
+        return {"valid_from": start, "valid_to": end}
+
+    def perform(self, data):
+        return services.agreement_renew(agreement=self.agreement, by=self.request.user, **data)
+
+    def get_success_message(self):
+        return _("Renewal started: %(reference)s is a draft until it is signed. Record the documents received "
+                 "below, then the signature.") % {"reference": self.result.reference_number}
+
+    def get_success_url(self):
+        return self.result.get_absolute_url()
+
+
+class AgreementSignView(AgreementActionView):
+    permission_required = "agreements.change_agreement"
+    form_class = SignForm
+    title = gettext_lazy("Record the signature")
+    submit_label = gettext_lazy("Record the signature")
+
+    def get_initial(self):
+        return {"signed_on": timezone.localdate()}
+
+    def perform(self, data):
+        return services.agreement_sign(agreement=self.agreement, by=self.request.user, **data)
+
+    def get_success_message(self):
+        if self.result.renews_id:
+            return _("Signed. %(previous)s is now renewed by %(reference)s.") % {
+                "previous": self.result.renews.reference_number, "reference": self.result.reference_number}
+        return _("Signed.")
+
+
+class AgreementTerminateView(AgreementActionView):
+    permission_required = "agreements.change_agreement"
+    form_class = TerminateForm
+    title = gettext_lazy("Terminate the agreement")
+    intro = gettext_lazy("The agreement stops being in force on the termination date. This is kept in its history.")
+    submit_label = gettext_lazy("Terminate")
+    danger = True
+    success_message = gettext_lazy("The agreement has been terminated.")
+
+    def get_initial(self):
+        return {"terminated_on": timezone.localdate()}
+
+    def perform(self, data):
+        return services.agreement_terminate(
+            agreement=self.agreement, by=self.request.user,
+            terminated_on=data["terminated_on"], reason=data["termination_reason"],
+        )
+
+
+class AgreementFlagView(AgreementActionView):
+    permission_required = "agreements.flag_agreement"
+    form_class = FlagForm
+    title = gettext_lazy("Flag for follow-up")
+    intro = gettext_lazy("The flag shows on the expiring board and on this agreement until it is cleared.")
+    submit_label = gettext_lazy("Flag")
+    success_message = gettext_lazy("The agreement has been flagged.")
+
+    def get_initial(self):
+        return {"follow_up_by": self.request.user.pk}
+
+    def perform(self, data):
+        services.agreement_flag(agreement=self.agreement, by=self.request.user, **data)
+        return self.agreement
+
+
+class FlagClearView(AgreementActionView):
+    permission_required = "agreements.flag_agreement"
+    form_class = ClearFlagForm
+    title = gettext_lazy("Clear the flag")
+    submit_label = gettext_lazy("Clear the flag")
+    success_message = gettext_lazy("The flag has been cleared.")
+
+    def load_object(self, request, **kwargs):
+        super().load_object(request, **kwargs)
+        self.flag = get_object_or_404(AgreementFlag, pk=kwargs["flag_pk"], agreement=self.agreement)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(flag=self.flag, **kwargs)
+
+    def perform(self, data):
+        services.agreement_clear_flag(flag=self.flag, by=self.request.user, note=data["clearing_note"])
+        return self.agreement
+
+
+class ChecklistUpdateView(AgreementActionView):
+    permission_required = "agreements.change_agreement"
+    form_class = ChecklistForm
+    title = gettext_lazy("Renewal documents received")
+    success_message = gettext_lazy("The renewal checklist has been saved.")
+
+    def get_form_kwargs(self):
+        entries = list(self.agreement.checklist_entries.select_related("item"))
+        if not entries:
+            raise Http404
+        return {**super().get_form_kwargs(), "entries": entries}
+
+    def form_valid(self, form):
+        self.checklist_form = form
+        return super().form_valid(form)
+
+    def perform(self, data):
+        services.renewal_checklist_update(
+            agreement=self.agreement, by=self.request.user, received_on=self.checklist_form.received_on(),
+        )
+        return self.agreement
+
+
+class DocumentUploadView(AgreementActionView):
+    permission_required = "agreements.change_agreement"
+    form_class = DocumentForm
+    title = gettext_lazy("Upload the signed document")
+    submit_label = gettext_lazy("Upload")
+    success_message = gettext_lazy("The signed document has been saved.")
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(multipart=True, **kwargs)
+
+    def perform(self, data):
+        return services.agreement_attach_document(agreement=self.agreement, by=self.request.user, upload=data["document"])
+
+
+@login_required
+@permission_required("agreements.view_agreement", raise_exception=True)
+def document_download(request, pk: int):
+    """The signed document, to users who may see the agreement (404 for anyone else or when there is none)."""
+    agreement = visible_agreement(request, pk)
+    if not agreement.document:
+        raise Http404
+    handle = agreement.document.open("rb")
+    head = handle.read(8192)
+    handle.seek(0)
+    kind = filetype.guess(head)
+    content_type = kind.mime if kind and kind.mime in services.SIGNED_DOCUMENT_TYPES else "application/octet-stream"
+    response = FileResponse(handle, as_attachment=True, filename=agreement.document_name or "document",
+                            content_type=content_type)
+    response["X-Content-Type-Options"] = "nosniff"
+    response["Cache-Control"] = "private, no-store"
+    response["Content-Security-Policy"] = "sandbox"
+    return response
+
+
+# ---------------------------------------------------------------------------------------------------
+# The expiring board
+# ---------------------------------------------------------------------------------------------------
+
+class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
+    """Agreements that need the administrators: expired without a successor, ending within 30/60/90 days,
+    and renewals in progress (a draft successor exists). Each agreement is in exactly one group."""
+
+    permission_required = "agreements.view_agreement"
+    template_name = "agreements/expiring_board.html"
+
+    def get_context_data(self, **kwargs):
+        today = timezone.localdate()
+        agreements = (
+            Agreement.objects.visible_to(self.request.user)
+            .with_status(today, window_days=90)
+            .filter(status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXPIRED])
+            .select_related("ngo", "successor")
+            .prefetch_related(Prefetch("successor__checklist_entries"))
+            .with_open_flags()
+            .order_by("valid_to", "reference_number")
+        )
+        groups = {"expired": [], "30": [], "60": [], "90": [], "renewing": []}
+        for agreement in agreements:
+            agreement.days_to_end = (agreement.valid_to - today).days
+            agreement.days_since_end = -agreement.days_to_end
+            if getattr(agreement, "successor", None) is not None:
+                entries = list(agreement.successor.checklist_entries.all())
+                agreement.checklist_total = len(entries)
+                agreement.checklist_received = sum(1 for e in entries if e.received_on)
+                groups["renewing"].append(agreement)
+            elif agreement.status == AgreementStatus.EXPIRED:
+                groups["expired"].append(agreement)
+            elif agreement.status == AgreementStatus.EXPIRING:
+                days = agreement.days_to_end
+                groups["30" if days <= 30 else "60" if days <= 60 else "90"].append(agreement)
+        groups["expired"].reverse()  # most recently expired first
+        sections = [
+            ("expired", _("Expired without a successor"), groups["expired"]),
+            ("30", _("Expiring within 30 days"), groups["30"]),
+            ("60", _("Expiring in 31 to 60 days"), groups["60"]),
+            ("90", _("Expiring in 61 to 90 days"), groups["90"]),
+        ]
+        return super().get_context_data(
+            sections=sections, renewing=groups["renewing"], today=today, **kwargs,
+        )
+

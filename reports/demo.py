@@ -14,10 +14,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements.choices import NGOKind
-from agreements.models import NGO, Agreement, Department, Indicator, Province, Sector, StaffProfile, Village
+from agreements.models import NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, StaffProfile, Village
 from mrd_ngo.roles import Role
-from reports.choices import ReportStatus
-from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
+from reports.choices import RecommendationStatus, ReportStatus
+from reports.models import IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod
 from reports.semesters import semester_bounds
 
 DEMO_PASSWORD = "mrd-demo-2024"  # noqa: S105 (printed to the person who loads the demo)
@@ -167,6 +167,8 @@ def load_demo(today: datetime.date | None = None) -> dict:
         periods[(year, half)], _ = ReportingPeriod.objects.get_or_create(year=year, half=half, defaults={"due_date": due})
 
     users = _demo_users(provinces)
+    _demo_coverage_rates(provinces)
+    _demo_recommendations(periods[(2024, 1)])
     for index, (km, en, kind) in enumerate(_ngo_names(66)):
         focus_sectors = [sectors[c] for c in FOCUSES[(index * 7) % len(FOCUSES)][2]]
         ngo, created = NGO.objects.get_or_create(
@@ -205,6 +207,25 @@ def load_demo(today: datetime.date | None = None) -> dict:
                 agreement.sectors.set(focus_sectors)
                 agreement.provinces.set(set(covered))
             previous = agreement
+
+    # Agreements registry: checklists of the renewals in progress, and flags on agreements to chase.
+    from agreements.choices import AgreementStatus
+    from agreements.models import AgreementFlag, RenewalChecklistEntry, RenewalChecklistItem
+
+    items = list(RenewalChecklistItem.objects.filter(is_active=True))
+    for n, successor in enumerate(Agreement.objects.filter(renews__isnull=False, signed_on__isnull=True).order_by("pk")):
+        for item in items:
+            received = today - datetime.timedelta(days=12) if item.order <= 2 + n % 2 else None
+            RenewalChecklistEntry.objects.get_or_create(agreement=successor, item=item, defaults={"received_on": received})
+    to_chase = list(Agreement.objects.with_status(today).filter(status=AgreementStatus.EXPIRED).order_by("-valid_to")[:2])
+    to_chase += list(Agreement.objects.expiring_within(30, today=today).filter(successor__isnull=True).order_by("valid_to")[:1])
+    notes = ["អង្គការមិនទាន់ផ្ញើលិខិតស្នើសុំបន្តកិច្ចព្រមព្រៀងនៅឡើយទេ។ សូមទាក់ទងនាយកអង្គការ។",
+             "សូមរំលឹកអង្គការឱ្យផ្ញើរបាយការណ៍សកម្មភាព និងហិរញ្ញវត្ថុ មុនពេលបន្ត។",
+             "The NGO asked for a meeting about the renewal; agree on a date."]
+    for agreement, note in zip(to_chase, notes):
+        if not AgreementFlag.objects.filter(agreement=agreement).exists():
+            AgreementFlag.objects.create(agreement=agreement, note=note, follow_up_by=users["officer"],
+                                         flagged_by=users["admin"])
 
     reports = 0
     for (year, half), period in periods.items():
@@ -277,3 +298,86 @@ def _demo_users(provinces) -> dict:
             )
         users[username] = user
     return users
+
+
+# ---- Semester summary: coverage rates and the July 2024 meeting's recommendations -------------
+
+DEMO_COVERAGE_SOURCE = "Demonstration figures (demo data), not official statistics"
+
+
+def _demo_coverage_rates(provinces) -> None:
+    """Water and sanitation coverage per province for 2023 and 2024: made-up, 55% to 95%, flagged as such."""
+    for province in provinces:
+        rng = random.Random(f"coverage-{province.code}")
+        water, sanitation = rng.uniform(55, 88), rng.uniform(55, 88)
+        for year in (2023, 2024):
+            CoverageRate.objects.get_or_create(
+                province=province, year=year,
+                defaults={
+                    "water_supply_pct": Decimal(f"{min(water, 95):.1f}"),
+                    "sanitation_pct": Decimal(f"{min(sanitation, 95):.1f}"),
+                    "is_demonstration": True,
+                    "source": DEMO_COVERAGE_SOURCE,
+                },
+            )
+            water, sanitation = water + rng.uniform(0.5, 4), sanitation + rng.uniform(0.5, 4)
+
+
+# The six recommendations of the Secretary of State at the meeting of 17 July 2024 on 2024S1
+# (../shared/reference/meeting-h1-2024.km.txt and .en.md), with a made-up follow-up.
+JULY_2024_RECOMMENDATIONS = [
+    (
+        "ស្នើឱ្យ NGO នៅតែបន្តចូលរួមសហការជាមួយនាយកដ្ឋានជំនាញដើម្បីរៀបចំផែនការអភិវឌ្ឍន៍តាមវិស័យនីមួយៗឱ្យកាន់តែមានភាពគ្រប់ជ្រុងជ្រោយ",
+        "NGOs keep working with the technical departments to prepare development plans for each sector, so that they are comprehensive.",
+        RecommendationStatus.IN_PROGRESS,
+        "នាយកដ្ឋានផ្គត់ផ្គង់ទឹកស្អាតជនបទ និងនាយកដ្ឋានអនាម័យជនបទ បានរៀបចំសិក្ខាសាលាផែនការវិស័យជាមួយអង្គការដៃគូ។ ផែនការវិស័យផ្លូវលំជនបទកំពុងរៀបចំ។",
+    ),
+    (
+        "អំពាវនាវចំពោះអង្គការដែលមានកិច្ចសហការប្រតិបត្តិការជាមួយក្រសួងអភិវឌ្ឍន៍ជនបទ ត្រូវយកចិត្តទុកដាក់ជាមួយនឹងការងារភូមិគំរូ "
+        "ដើម្បីចូលរួមជាមួយក្រសួងក្នុងការអភិវឌ្ឍភូមិគំរូឱ្យបានជោគជ័យនាថ្ងៃខាងមុខ",
+        "Organisations with a cooperation agreement with MRD pay attention to model-village work and join the ministry in developing model villages.",
+        RecommendationStatus.IN_PROGRESS,
+        "របាយការណ៍ឆមាសមានផ្នែកលទ្ធផលតាមភូមិគំរូ។ អង្គការខ្លះនៅមិនទាន់រាយការណ៍តាមភូមិ។",
+    ),
+    (
+        "ស្នើឱ្យនាយកដ្ឋានជំនាញ បន្តសហការជាមួយ NGO ដើម្បីរៀបចំផែនការអភិវឌ្ឍន៍តាមវិស័យនីមួយៗឱ្យកាន់តែមានភាពគ្រប់ជ្រុងជ្រោយ"
+        "ពិសេសផ្តោតលើតំបន់ដែលមានអត្រាទឹកស្អាត និងអនាម័យទាប",
+        "Technical departments keep working with NGOs on sector development plans, focusing especially on areas where the rates of "
+        "clean water and sanitation are low.",
+        RecommendationStatus.OPEN,
+        "រង់ចាំតួលេខគ្របដណ្ដប់ទឹកស្អាត និងអនាម័យតាមខេត្តផ្លូវការ។",
+    ),
+    (
+        "ករណី NGO ដែលមានបទពិសោធន៍ល្អៗ សូមអញ្ជើញក្រសួង ឬនាយកដ្ឋានជំនាញចុះទៅសិក្សា និងស្វែងយល់ ដើម្បីចងក្រងជាមេរៀនបទពិសោធន៍ "
+        "ក្នុងគោលបំណងយកទៅចែករំលែក និងអនុវត្តនៅតំបន់ផ្សេងៗទៀត",
+        "NGOs with good experience invite the ministry or the technical departments to visit and study it, so that lessons learned "
+        "are compiled and shared for use in other areas.",
+        RecommendationStatus.DONE,
+        "បានចុះទស្សនកិច្ចសិក្សានៅខេត្តសៀមរាប និងខេត្តបាត់ដំបង ហើយបានចងក្រងមេរៀនបទពិសោធន៍ចែករំលែកដល់អង្គការដៃគូ។",
+    ),
+    (
+        "ករណី NGO ដែលចប់សុពលភាពកិច្ចព្រមព្រៀង ត្រូវត្រៀមរៀបចំឯកសារដើម្បីសហការជាមួយមន្រ្តីជំនាញពិនិត្យបន្តកិច្ចព្រមព្រៀងជាថ្មីទៀត",
+        "NGOs whose cooperation agreement has expired prepare their documents and work with the officials in charge to review and "
+        "renew the agreement.",
+        RecommendationStatus.IN_PROGRESS,
+        "បានផ្ញើលិខិតជូនដំណឹងទៅអង្គការដែលកិច្ចព្រមព្រៀងផុតកំណត់ ឬជិតផុតកំណត់។ ឯកសារបន្តខ្លះកំពុងពិនិត្យ។",
+    ),
+    (
+        "បន្តខិតខំស្វែងរកអង្គការដៃគូរផ្សេងទៀត ក្នុងការសហការជាមួយក្រសួងអភិវឌ្ឍន៍ជនបទបន្ថែមទៀត។",
+        "Keep looking for more partner organisations to cooperate with MRD.",
+        RecommendationStatus.DONE,
+        "អង្គការដៃគូថ្មីបានចុះហត្ថលេខាលើកិច្ចព្រមព្រៀងសហប្រតិបត្តិការ ហើយមានអង្គការថ្មីផ្សេងទៀតកំពុងរៀបចំសេចក្ដីព្រាង។",
+    ),
+]
+
+
+def _demo_recommendations(period) -> None:
+    """The six recommendations of the meeting of 17 July 2024 on 2024S1, each with a follow-up status."""
+    for number, (text_km, text_en, status, notes) in enumerate(JULY_2024_RECOMMENDATIONS, start=1):
+        MeetingRecommendation.objects.get_or_create(
+            period=period, number=number,
+            defaults={
+                "meeting_date": datetime.date(2024, 7, 17), "text_km": text_km, "text_en": text_en,
+                "status": status, "follow_up_notes": notes,
+            },
+        )

@@ -108,3 +108,39 @@ class IndicatorValueFactory(factory.django.DjangoModelFactory):
     indicator = factory.LazyFunction(lambda: Indicator.objects.get(code="wells"))
     province = factory.LazyFunction(lambda: Province.objects.get(code="17"))
     value = Decimal("10")
+
+
+# ---- Agreements registry (issue 3) ----------------------------------------------------------------
+
+class AgreementFlagFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.AgreementFlag"
+
+    agreement = factory.SubFactory(AgreementFactory)
+    note = "Ask the NGO for the renewal letter"
+    follow_up_by = factory.SubFactory(UserFactory)
+    flagged_by = factory.SelfAttribute("follow_up_by")
+
+
+# ---- Semester summary (issue 5) -------------------------------------------------------------------
+
+class CoverageRateFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "agreements.CoverageRate"
+
+    province = factory.LazyFunction(lambda: Province.objects.get(code="17"))
+    year = 2024
+    water_supply_pct = Decimal("70.0")
+    sanitation_pct = Decimal("75.0")
+    source = "Test figures"
+
+
+class MeetingRecommendationFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.MeetingRecommendation"
+
+    period = factory.SubFactory(ReportingPeriodFactory)
+    meeting_date = datetime.date(2024, 7, 17)
+    number = factory.Sequence(lambda n: n + 1)
+    text_km = factory.Sequence(lambda n: f"អនុសាសន៍សាកល្បង {n}")
+    text_en = factory.Sequence(lambda n: f"Test recommendation {n}")

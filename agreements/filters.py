@@ -1,0 +1,140 @@
+"""Filters of the NGO and agreement lists (django-filter); the same filter drives the page and its exports."""
+import datetime
+
+import django_filters
+from django import forms
+from django.db.models import Exists, OuterRef, Q
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from agreements.choices import AgreementStatus, NGOKind
+from agreements.forms import DATE_WIDGET, BootstrapFormMixin
+from agreements.models import NGO, Agreement, Department, Province, Sector
+
+ENDS_WITHIN_CHOICES = [("30", _("30 days")), ("60", _("60 days")), ("90", _("90 days"))]
+
+
+class FilterForm(BootstrapFormMixin, forms.Form):
+    """The filter form, styled like the other forms."""
+
+
+def _in_force_on(day: datetime.date) -> Q:
+    """Signed agreements valid on `day` (an early termination ends them)."""
+    return Q(signed_on__isnull=False, valid_from__lte=day, valid_to__gte=day) & (
+        Q(terminated_on__isnull=True) | Q(terminated_on__gt=day)
+    )
+
+
+def _ending_within(days: int) -> Q:
+    """Agreements running today (active or expiring, so signed, not renewed) that end within `days` days."""
+    today = timezone.localdate()
+    return Q(status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING],
+             valid_to__lte=today + datetime.timedelta(days=days))
+
+
+class AgreementFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("name, acronym or reference number")}),
+    )
+    status = django_filters.MultipleChoiceFilter(
+        label=_("status"), choices=AgreementStatus.choices, field_name="status", widget=forms.CheckboxSelectMultiple,
+    )
+    province = django_filters.ModelChoiceFilter(
+        label=_("province"), queryset=Province.objects.all(), method="filter_province",
+    )
+    sector = django_filters.ModelChoiceFilter(label=_("sector"), queryset=Sector.objects.all(), method="filter_sector")
+    department = django_filters.ModelChoiceFilter(label=_("MRD department"), queryset=Department.objects.all())
+    ngo_kind = django_filters.ChoiceFilter(label=_("NGO type"), choices=NGOKind.choices, field_name="ngo__kind")
+    in_force_on = django_filters.DateFilter(label=_("In force on"), method="filter_in_force_on", widget=DATE_WIDGET)
+    ends_after = django_filters.DateFilter(label=_("Ends on or after"), field_name="valid_to", lookup_expr="gte",
+                                           widget=DATE_WIDGET)
+    ends_before = django_filters.DateFilter(label=_("Ends on or before"), field_name="valid_to", lookup_expr="lte",
+                                            widget=DATE_WIDGET)
+    ends_within = django_filters.ChoiceFilter(label=_("Ends within"), choices=ENDS_WITHIN_CHOICES,
+                                              method="filter_ends_within")
+
+    class Meta:
+        model = Agreement
+        fields = []
+        form = FilterForm
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_province(self, queryset, name, value):
+        return queryset.filter(Exists(Agreement.provinces.through.objects.filter(agreement=OuterRef("pk"), province=value)))
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(Exists(Agreement.sectors.through.objects.filter(agreement=OuterRef("pk"), sector=value)))
+
+    def filter_in_force_on(self, queryset, name, value):
+        return queryset.filter(_in_force_on(value))
+
+    def filter_ends_within(self, queryset, name, value):
+        return queryset.filter(_ending_within(int(value)))
+
+
+class NGOFilter(django_filters.FilterSet):
+    """NGOs by their own details, and by what their agreements cover."""
+
+    q = django_filters.CharFilter(
+        label=_("Search"), method="filter_search",
+        widget=forms.TextInput(attrs={"type": "search", "placeholder": _("name or acronym")}),
+    )
+    kind = django_filters.ChoiceFilter(label=_("NGO type"), choices=NGOKind.choices)
+    sector = django_filters.ModelChoiceFilter(label=_("sector"), queryset=Sector.objects.all(), method="filter_sector")
+    province = django_filters.ModelChoiceFilter(
+        label=_("province"), queryset=Province.objects.all(), method="filter_agreements_province",
+    )
+    department = django_filters.ModelChoiceFilter(
+        label=_("MRD department"), queryset=Department.objects.all(), method="filter_agreements_department",
+    )
+    agreement_status = django_filters.MultipleChoiceFilter(
+        label=_("An agreement is"), choices=AgreementStatus.choices, method="filter_agreement_status",
+        widget=forms.CheckboxSelectMultiple,
+    )
+    in_force_on = django_filters.DateFilter(label=_("Has an agreement in force on"), method="filter_in_force_on",
+                                            widget=DATE_WIDGET)
+    ends_within = django_filters.ChoiceFilter(label=_("Has an agreement ending within"), choices=ENDS_WITHIN_CHOICES,
+                                              method="filter_ends_within")
+    is_active = django_filters.BooleanFilter(label=_("active"), widget=forms.Select(choices=[
+        ("", _("All")), ("true", _("Yes")), ("false", _("No")),
+    ]))
+
+    class Meta:
+        model = NGO
+        fields = []
+        form = FilterForm
+
+    @staticmethod
+    def _with_agreement(queryset, condition: Q, statuses: bool = False):
+        agreements = Agreement.objects.filter(ngo=OuterRef("pk"))
+        if statuses:
+            agreements = agreements.with_status()
+        return queryset.filter(Exists(agreements.filter(condition)))
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value)
+
+    def filter_sector(self, queryset, name, value):
+        return queryset.filter(Exists(NGO.sectors.through.objects.filter(ngo=OuterRef("pk"), sector=value)))
+
+    def filter_agreements_province(self, queryset, name, value):
+        covered = Agreement.provinces.through.objects.filter(agreement__ngo=OuterRef("pk"), province=value)
+        return queryset.filter(Exists(covered))
+
+    def filter_agreements_department(self, queryset, name, value):
+        return self._with_agreement(queryset, Q(department=value))
+
+    def filter_agreement_status(self, queryset, name, value):
+        if not value:
+            return queryset
+        return self._with_agreement(queryset, Q(status__in=value), statuses=True)
+
+    def filter_in_force_on(self, queryset, name, value):
+        return self._with_agreement(queryset, _in_force_on(value))
+
+    def filter_ends_within(self, queryset, name, value):
+        return self._with_agreement(queryset, _ending_within(int(value)), statuses=True)
+

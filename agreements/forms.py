@@ -1,0 +1,257 @@
+"""Forms of the NGO and agreement registry: what a person types, checked field by field.
+
+Forms check what can be said next to a field; the services (agreements/services.py) check again
+and the database is the last line. Nothing is saved by a form itself.
+"""
+import datetime
+
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+
+from agreements import services
+from agreements.models import NGO, Agreement, RenewalChecklistEntry
+from mrd_ngo.khmer import normalize_khmer
+from mrd_ngo.roles import Role
+
+DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
+
+
+class BootstrapFormMixin:
+    """Bootstrap classes on the widgets, and `is-invalid` on fields with an error (no template tags needed)."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, (forms.CheckboxInput, forms.CheckboxSelectMultiple, forms.RadioSelect)):
+                css = "form-check-input"
+            elif isinstance(widget, (forms.Select, forms.SelectMultiple)):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def add_error(self, field, error):
+        super().add_error(field, error)
+        for name in self.errors:
+            if name in self.fields:
+                attrs = self.fields[name].widget.attrs
+                if "is-invalid" not in attrs.get("class", ""):
+                    attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
+                attrs["aria-invalid"] = "true"
+
+
+class VersionedFormMixin(forms.Form):
+    """A hidden `version` (the row's `updated_at` when the form was opened), for the services' stale-edit check."""
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        instance = getattr(self, "instance", None)
+        if instance is not None and instance.pk:
+            self.initial["version"] = instance.updated_at.isoformat()
+
+
+class NGOForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+    """Create or edit an NGO."""
+
+    website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
+
+    class Meta:
+        model = NGO
+        fields = [
+            "name_km", "name_en", "acronym", "kind", "registration_number", "director", "contact_person", "phone",
+            "email", "website", "address", "sectors", "is_active",
+        ]
+        widgets = {"sectors": forms.CheckboxSelectMultiple, "address": forms.Textarea(attrs={"rows": 2})}
+
+    def clean(self):
+        cleaned = super().clean()
+        name_km, name_en = cleaned.get("name_km", ""), cleaned.get("name_en", "")
+        if not name_km and not name_en and "name_km" not in self.errors:
+            self.add_error("name_km", _("Give the NGO's name in Khmer, in English, or both."))
+        for field, name in (("name_km", name_km), ("name_en", name_en)):
+            if name and (twin := self._same_name(field, name)) is not None:
+                self.add_error(field, format_html(
+                    _("An NGO with this name is already recorded: {link}."),
+                    link=format_html('<a href="{}">{}</a>', twin.get_absolute_url(), twin.name),
+                ))
+        return cleaned
+
+    def _same_name(self, field: str, name: str) -> NGO | None:
+        """Another NGO whose name in the same language is this one once folded (Khmer spellings, case)."""
+        key = normalize_khmer(name)
+        for ngo in NGO.objects.search(name).exclude(pk=self.instance.pk).only("pk", "name_km", "name_en"):
+            if normalize_khmer(getattr(ngo, field)) == key:
+                return ngo
+        return None
+
+
+class NGOChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, ngo):
+        return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
+
+
+class AgreementForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+    """Create or edit an agreement (the lifecycle actions have their own forms)."""
+
+    ngo = NGOChoiceField(queryset=NGO.objects.none(), label=gettext_lazy("NGO"))
+
+    class Meta:
+        model = Agreement
+        fields = [
+            "ngo", "reference_number", "signed_on", "valid_from", "valid_to", "department", "sectors", "provinces",
+            "mrd_focal_person", "mrd_focal_email", "ngo_focal_person", "ngo_focal_email", "planned_budget_usd",
+        ]
+        widgets = {
+            "signed_on": DATE_WIDGET, "valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET,
+            "sectors": forms.CheckboxSelectMultiple, "provinces": forms.CheckboxSelectMultiple,
+        }
+        error_messages = {
+            "reference_number": {"required": gettext_lazy("Enter the reference number written on the signed agreement.")},
+            "valid_from": {"required": gettext_lazy("Enter the first day the agreement is valid.")},
+            "valid_to": {"required": gettext_lazy("Enter the last day the agreement is valid.")},
+        }
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        ngos = NGO.objects.visible_to(user)
+        self.fields["ngo"].queryset = ngos.order_by("name_km" if get_language() == "km" else "name_en")
+        self.fields["planned_budget_usd"].min_value = 0
+        self.fields["planned_budget_usd"].widget.attrs["min"] = "0"
+        if self.instance.pk:
+            # Reports point at the agreement and its NGO together: an agreement stays with its NGO.
+            self.fields["ngo"].disabled = True
+
+    def clean_reference_number(self):
+        reference = self.cleaned_data["reference_number"].strip()
+        other = Agreement.objects.filter(reference_number__iexact=reference).exclude(pk=self.instance.pk).first()
+        if other is not None:
+            raise forms.ValidationError(format_html(
+                _("Agreement {link} already has this reference number."),
+                link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
+            ))
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        check_dates(self, cleaned.get("valid_from"), cleaned.get("valid_to"))
+        signed_on = cleaned.get("signed_on")
+        if signed_on and signed_on > timezone.localdate():
+            self.add_error("signed_on", _("The signing date cannot be in the future."))
+        ngo, start, end = cleaned.get("ngo"), cleaned.get("valid_from"), cleaned.get("valid_to")
+        if ngo and start and end and start <= end:
+            probe = Agreement(pk=self.instance.pk, ngo=ngo, valid_from=start, valid_to=end,
+                              terminated_on=self.instance.terminated_on)
+            other = services.first_overlapping(probe)
+            if other is not None:
+                self.add_error("valid_from", services.overlap_message(other))
+        return cleaned
+
+
+def check_dates(form, start: datetime.date | None, end: datetime.date | None) -> None:
+    """End on or after start, the message next to the end date."""
+    if start and end and end < start:
+        form.add_error("valid_to", _("The end date must be on or after the start date."))
+
+
+class RenewForm(BootstrapFormMixin, forms.Form):
+    """The successor's reference number and dates; the rest is copied from the agreement it renews."""
+
+    reference_number = forms.CharField(
+        label=gettext_lazy("reference number"), max_length=60,
+        error_messages={"required": gettext_lazy("Enter the reference number of the new agreement.")},
+    )
+    valid_from = forms.DateField(label=gettext_lazy("valid from"), widget=DATE_WIDGET)
+    valid_to = forms.DateField(label=gettext_lazy("valid to"), widget=DATE_WIDGET)
+
+    def clean_reference_number(self):
+        reference = self.cleaned_data["reference_number"].strip()
+        other = Agreement.objects.filter(reference_number__iexact=reference).first()
+        if other is not None:
+            raise forms.ValidationError(format_html(
+                _("Agreement {link} already has this reference number."),
+                link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
+            ))
+        return reference
+
+    def clean(self):
+        cleaned = super().clean()
+        check_dates(self, cleaned.get("valid_from"), cleaned.get("valid_to"))
+        return cleaned
+
+
+class SignForm(BootstrapFormMixin, forms.Form):
+    signed_on = forms.DateField(label=gettext_lazy("signing date"), widget=DATE_WIDGET)
+
+
+class TerminateForm(BootstrapFormMixin, forms.Form):
+    terminated_on = forms.DateField(label=gettext_lazy("termination date"), widget=DATE_WIDGET)
+    termination_reason = forms.CharField(
+        label=gettext_lazy("termination reason"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Give the reason for the termination.")},
+    )
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, user):
+        return user.get_full_name() or user.username
+
+
+class FlagForm(BootstrapFormMixin, forms.Form):
+    note = forms.CharField(
+        label=gettext_lazy("What needs to be followed up"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": gettext_lazy("Write what needs to be followed up.")},
+    )
+    follow_up_by = PersonChoiceField(queryset=get_user_model().objects.none(), label=gettext_lazy("follow-up person"))
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # Ministry staff: active users in one of the national roles.
+        national = [Role.ADMINISTRATOR, Role.DEPARTMENT_HEAD, Role.DATA_ENTRY_OFFICER]
+        self.fields["follow_up_by"].queryset = (
+            get_user_model().objects.filter(is_active=True, groups__name__in=[r.value for r in national])
+            .distinct().order_by("first_name", "last_name", "username")
+        )
+
+
+class ClearFlagForm(BootstrapFormMixin, forms.Form):
+    clearing_note = forms.CharField(label=gettext_lazy("how it was resolved"), required=False,
+                                    widget=forms.Textarea(attrs={"rows": 2}))
+
+
+class DocumentForm(BootstrapFormMixin, forms.Form):
+    document = forms.FileField(
+        label=gettext_lazy("signed document"),
+        help_text=gettext_lazy("The signed agreement as a PDF or a scanned image."),
+        widget=forms.ClearableFileInput(attrs={"accept": "application/pdf,image/*"}),
+    )
+
+    def clean_document(self):
+        upload = self.cleaned_data["document"]
+        services.signed_document_extension(upload)
+        return upload
+
+
+class ChecklistForm(BootstrapFormMixin, forms.Form):
+    """One date per renewal document: the day it was received, empty while it is missing."""
+
+    def __init__(self, *args, entries: list[RenewalChecklistEntry], **kwargs):
+        super().__init__(*args, **kwargs)
+        self.entries = entries
+        for entry in entries:
+            self.fields[f"entry_{entry.pk}"] = forms.DateField(
+                label=entry.item.name, required=False, widget=DATE_WIDGET, initial=entry.received_on,
+            )
+            self.fields[f"entry_{entry.pk}"].widget.attrs["class"] = "form-control"
+
+    def received_on(self) -> dict[int, datetime.date | None]:
+        return {entry.pk: self.cleaned_data.get(f"entry_{entry.pk}") for entry in self.entries}
