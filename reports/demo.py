@@ -302,7 +302,7 @@ def _demo_users(provinces) -> dict:
 
 # ---- Semester summary: coverage rates and the July 2024 meeting's recommendations -------------
 
-DEMO_COVERAGE_SOURCE = "Demonstration figures (demo data), not official statistics"
+DEMO_COVERAGE_SOURCE = "តួលេខសាកល្បង មិនមែនស្ថិតិផ្លូវការ / Demonstration figures (demo data), not official statistics"
 
 
 def _demo_coverage_rates(provinces) -> None:

@@ -10,6 +10,23 @@ app_name = "reports"
 urlpatterns = [
     # Progress reports: list, completeness, entry, review workflow, spreadsheet template and import.
     path("reports/", views.ReportListView.as_view(), name="list"),
+    path("reports/completeness/", views.completeness_current, name="completeness_current"),
+    path("reports/<period:period>/completeness/", views.completeness, name="completeness"),
+    path("reports/<period:period>/lock/", views.period_lock, name="lock"),
+    path("reports/<period:period>/unlock/", views.period_lock, {"locked": False}, name="unlock"),
+    path("reports/<period:period>/template.xlsx", views.report_template, name="template"),
+    path("reports/new/", views.report_new, name="new"),
+    path("reports/villages/", views.village_options, name="villages"),
+    path("reports/import/", views.report_import, name="import"),
+    path("reports/import/confirm/", views.report_import_confirm, name="import_confirm"),
+    path("reports/<int:pk>/", views.report_detail, name="detail"),
+    path("reports/<int:pk>/edit/", views.report_edit, name="edit"),
+    path("reports/<int:pk>/submit/", views.report_submit, name="submit"),
+    path("reports/<int:pk>/return/", views.report_return, name="return"),
+    path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
     # Semester summary: page, PDF, workbook.
+    path("reports/summary/", summary_views.summary_latest, name="summary_latest"),
     path("reports/<period:period>/summary/", summary_views.summary_page, name="summary"),
+    path("reports/<period:period>/summary.pdf", summary_views.summary_pdf, name="summary_pdf"),
+    path("reports/<period:period>/summary.xlsx", summary_views.summary_xlsx, name="summary_xlsx"),
 ]

@@ -1,12 +1,490 @@
-"""Views of semester progress reports."""
-from django.contrib.auth.mixins import LoginRequiredMixin
-from django.views.generic import ListView
+"""Views of semester progress reports: list and export, completeness, entry, review, spreadsheets.
 
-from reports.models import ProgressReport
+Every view starts from `Model.objects.visible_to(request.user)` and a Django permission; the
+rules of the workflow live in `reports/services.py`, which refuses what a view lets through.
+"""
+import secrets
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse, JsonResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import urlencode
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+from django_filters.views import FilterView
+from django_tables2 import RequestConfig, SingleTableMixin
+
+from agreements.models import NGO, Village
+from reports import services
+from reports.choices import ReportStatus
+from reports.completeness import period_completeness
+from reports.filters import ProgressReportFilter
+from reports.forms import (
+    ImportUploadForm, ReportForm, ReportStartForm, ReturnForm, RowChoices, report_content, result_row_formset,
+    village_label,
+)
+from reports.history import display_value, report_history
+from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
+from reports.spreadsheets import (
+    SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
+)
+from reports.tables import EXPORT_FORMATS, ProgressReportTable, export_response
+
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+IMPORT_SESSION_KEY = "reports_import"
 
 
-class ReportListView(LoginRequiredMixin, ListView):
+def _period_or_404(code: str) -> ReportingPeriod:
+    try:
+        return ReportingPeriod.objects.get_by_code(code)
+    except ReportingPeriod.DoesNotExist:
+        raise Http404 from None
+
+
+def _messages(error: ValidationError) -> list[str]:
+    return [str(m) for m in error.messages]
+
+
+# ---- List, export, completeness ---------------------------------------------------------------
+
+
+class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+    """Reports the user may see, filtered; `?_export=csv|xlsx` downloads every filtered row."""
+
+    permission_required = "reports.view_progressreport"
+    table_class = ProgressReportTable
+    filterset_class = ProgressReportFilter
     template_name = "reports/report_list.html"
+    table_pagination = {"per_page": 50}
 
     def get_queryset(self):
-        return ProgressReport.objects.visible_to(self.request.user).select_related("ngo", "period")
+        return ProgressReport.objects.visible_to(self.request.user).select_related("ngo", "period", "agreement")
+
+    def get(self, request, *args, **kwargs):
+        export_format = request.GET.get("_export")
+        if export_format not in EXPORT_FORMATS:
+            return super().get(request, *args, **kwargs)
+        filterset = self.get_filterset(self.get_filterset_class())
+        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
+        table = self.table_class(rows)
+        RequestConfig(request, paginate=False).configure(table)
+        return export_response(table, export_format, f"progress-reports-{timezone.localdate().isoformat()}")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        query = self.request.GET.copy()
+        query.pop("page", None)
+        query.pop("_export", None)
+        context["export_query"] = query.urlencode()
+        context["current_period"] = _current_period()
+        return context
+
+
+def _current_period() -> ReportingPeriod | None:
+    """The latest semester that has started (the one staff chase reports for)."""
+    today = timezone.localdate()
+    return next((p for p in ReportingPeriod.objects.all() if p.start <= today), None) or ReportingPeriod.objects.last()
+
+
+@login_required
+@permission_required("reports.view_progressreport", raise_exception=True)
+def completeness_current(request):
+    period = _current_period()
+    if period is None:
+        messages.info(request, _("No reporting period exists yet."))
+        return redirect("reports:list")
+    return redirect("reports:completeness", period=period.code)
+
+
+@login_required
+@permission_required("reports.view_progressreport", raise_exception=True)
+def completeness(request, period):
+    """Expected, received, on-time, late and missing reports of one semester: the page to chase reports."""
+    period = _period_or_404(period)
+    return render(request, "reports/completeness.html", {
+        "period": period,
+        "completeness": period_completeness(period, request.user),
+        "periods": ReportingPeriod.objects.all(),
+        "can_enter": request.user.has_perm("reports.add_progressreport"),
+        "can_lock": request.user.has_perm("reports.lock_reportingperiod"),
+    })
+
+
+@login_required
+@require_POST
+@permission_required("reports.lock_reportingperiod", raise_exception=True)
+def period_lock(request, period, locked=True):
+    period = services.period_set_locked(user=request.user, period=_period_or_404(period), locked=locked)
+    if locked:
+        messages.success(request, _("The semester is locked: its reports are now read-only."))
+    else:
+        messages.success(request, _("The semester is unlocked: reports can be entered and reviewed again."))
+    return redirect("reports:completeness", period=period.code)
+
+
+# ---- Entering a report ------------------------------------------------------------------------
+
+
+def _after_save(request, report: ProgressReport, content) -> None:
+    messages.success(request, _("The report is saved."))
+    for warning in services.scope_warnings(report.agreement, content.rows):
+        messages.warning(request, warning)
+    if "save_submit" in request.POST:
+        try:
+            services.report_submit(user=request.user, report=report, version=report.version)
+        except ValidationError as error:
+            for message in _messages(error):
+                messages.error(request, message)
+        else:
+            messages.success(request, _("The report is submitted for review."))
+
+
+def _form_page(request, *, report, ngo, period, agreement, form, formset, start=None, conflict=None, status=200):
+    return render(request, "reports/report_form.html", {
+        "report": report, "ngo": ngo, "period": period, "agreement": agreement,
+        "form": form, "formset": formset, "start": start, "conflict": conflict,
+        "can_submit": request.user.has_perm("reports.submit_progressreport"),
+        "province_scope": services.province_scope(request.user),
+    }, status=status)
+
+
+@login_required
+@permission_required("reports.add_progressreport", raise_exception=True)
+def report_new(request):
+    """Choose NGO and semester, then enter the report; its agreement in force is found, not typed."""
+    source = request.POST if request.method == "POST" else request.GET
+    start = ReportStartForm(source if ("ngo" in source or "period" in source) else None, user=request.user)
+    if not start.is_bound or not start.is_valid():
+        return render(request, "reports/report_start.html", {"start": start})
+    ngo, period, agreement = start.cleaned_data["ngo"], start.cleaned_data["period"], start.agreement
+    existing = ProgressReport.objects.filter(ngo=ngo, period=period).select_related("period").first()
+    if existing is not None:
+        if not ProgressReport.objects.visible_to(request.user).filter(pk=existing.pk).exists():
+            start.add_error(None, _("This NGO already has a report for this semester."))
+            return render(request, "reports/report_start.html", {"start": start})
+        messages.info(request, _("This NGO already has a report for this semester: here it is."))
+        if services.can_edit(request.user, existing):
+            return redirect("reports:edit", pk=existing.pk)
+        return redirect("reports:detail", pk=existing.pk)
+
+    choices = RowChoices(request.user)
+    if request.method == "POST":
+        form = ReportForm(request.POST)
+        formset = result_row_formset(user=request.user, data=request.POST, choices=choices)
+        if form.is_valid() and formset.is_valid():
+            content = report_content(form, formset)
+            try:
+                report = services.report_create(user=request.user, ngo=ngo, period=period, content=content)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _after_save(request, report, content)
+                return redirect("reports:detail", pk=report.pk)
+    else:
+        form = ReportForm()
+        formset = result_row_formset(user=request.user, choices=choices)
+    return _form_page(request, report=None, ngo=ngo, period=period, agreement=agreement, form=form, formset=formset,
+                      start=start)
+
+
+def _read_only_reason(user, report) -> str:
+    if report.period.is_locked:
+        return _("This semester is locked: its reports are read-only.")
+    if report.status == ReportStatus.ACCEPTED:
+        return _("This report is accepted: it is read-only.")
+    if not user.has_perm("reports.change_progressreport"):
+        return _("You may not change reports.")
+    return _("This report is submitted and waits for review: it can be changed only once a reviewer returns it.")
+
+
+@login_required
+@permission_required("reports.change_progressreport", raise_exception=True)
+def report_edit(request, pk):
+    """Edit a draft or returned report; a stale save is refused and shows what the other person changed."""
+    report = get_object_or_404(
+        ProgressReport.objects.visible_to(request.user).select_related("ngo", "period", "agreement"), pk=pk
+    )
+    if request.method != "POST" and not services.can_edit(request.user, report):
+        messages.error(request, _read_only_reason(request.user, report))
+        return redirect("reports:detail", pk=report.pk)
+    choices = RowChoices(request.user)
+    conflict = None
+    if request.method == "POST":
+        form = ReportForm(request.POST, instance=report)
+        formset = result_row_formset(user=request.user, data=request.POST, choices=choices)
+        if form.is_valid() and formset.is_valid():
+            content = report_content(form, formset)
+            try:
+                saved = services.report_update(
+                    user=request.user, report=report, version=form.cleaned_data["version"] or 0, content=content
+                )
+            except services.ReportConflict as error:
+                conflict = error.changes
+                report = error.report
+                # Keep what the user typed, now based on the saved version: saving again keeps theirs over ours.
+                data = request.POST.copy()
+                data["version"] = str(report.version)
+                form = ReportForm(data, instance=report)
+                form.is_valid()
+                form.add_error(None, error)
+            except ValidationError as error:
+                form.add_error(None, error)
+            else:
+                _after_save(request, saved, content)
+                return redirect("reports:detail", pk=saved.pk)
+    else:
+        initial = [
+            {"indicator": str(v.indicator_id), "province": str(v.province_id), "village": str(v.village_id or ""),
+             "value": v.value, "female_value": v.female_value}
+            for v in IndicatorValue.objects.visible_to(request.user).filter(report=report)
+            .select_related("indicator__sector", "province")
+        ]
+        form = ReportForm(instance=report)
+        formset = result_row_formset(user=request.user, initial=initial, choices=choices)
+    return _form_page(request, report=report, ngo=report.ngo, period=report.period, agreement=report.agreement,
+                      form=form, formset=formset, conflict=conflict, status=409 if conflict else 200)
+
+
+@login_required
+@permission_required("reports.view_progressreport", raise_exception=True)
+def village_options(request):
+    """The villages of one province the user may pick, for the result rows (JSON)."""
+    try:
+        province_id = int(request.GET.get("province", ""))
+    except ValueError:
+        province_id = None
+    villages = Village.objects.visible_to(request.user).filter(province_id=province_id)
+    villages = sorted(villages, key=lambda v: (not v.is_model_village, v.name))
+    return JsonResponse({
+        "empty_label": _("(whole province)"),
+        "villages": [{"id": v.pk, "label": village_label(v)} for v in villages],
+    })
+
+
+# ---- Reading and reviewing --------------------------------------------------------------------
+
+
+def _detail_page(request, report, *, return_form=None, status=200):
+    report = (
+        ProgressReport.objects.select_related(
+            "ngo", "period", "agreement", "created_by", "submitted_by", "returned_by", "accepted_by"
+        ).prefetch_related("agreement__provinces", "agreement__sectors").get(pk=report.pk)
+    )
+    values = list(
+        IndicatorValue.objects.visible_to(request.user).filter(report=report)
+        .select_related("indicator__sector", "province", "village")
+    )
+    provinces = {p.pk for p in report.agreement.provinces.all()}
+    sectors = {s.pk for s in report.agreement.sectors.all()}
+    rows = [
+        {
+            "value": v, "shown_value": display_value(v.value), "shown_female": display_value(v.female_value),
+            "outside_province": v.province_id not in provinces, "outside_sector": v.indicator.sector_id not in sectors,
+        }
+        for v in values
+    ]
+    user = request.user
+    return render(request, "reports/report_detail.html", {
+        "report": report,
+        "rows": rows,
+        "warnings": services.scope_warnings(report.agreement, values),
+        "history": report_history(report),
+        "can_edit": services.can_edit(user, report),
+        "can_submit": services.can_submit(user, report),
+        "can_review": services.can_review(user, report),
+        "return_form": return_form or ReturnForm(initial={"version": report.version}),
+        "submitted_on": services.submitted_on(report),
+        "partial_view": services.province_scope(user) is not None,
+    }, status=status)
+
+
+@login_required
+@permission_required("reports.view_progressreport", raise_exception=True)
+def report_detail(request, pk):
+    """The report as a reviewer reads it, with who did what and when."""
+    report = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+    return _detail_page(request, report)
+
+
+def _visible_report(request, pk) -> ProgressReport:
+    return get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=pk)
+
+
+def _posted_version(request) -> int | None:
+    try:
+        return int(request.POST["version"])
+    except (KeyError, ValueError):
+        return None
+
+
+@login_required
+@require_POST
+@permission_required("reports.submit_progressreport", raise_exception=True)
+def report_submit(request, pk):
+    report = _visible_report(request, pk)
+    try:
+        services.report_submit(user=request.user, report=report, version=_posted_version(request))
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report is submitted for review."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+@login_required
+@require_POST
+@permission_required("reports.review_progressreport", raise_exception=True)
+def report_return(request, pk):
+    report = _visible_report(request, pk)
+    form = ReturnForm(request.POST)
+    if form.is_valid():
+        try:
+            services.report_return(user=request.user, report=report, comment=form.cleaned_data["comment"],
+                                   version=form.cleaned_data["version"])
+        except ValidationError as error:
+            if hasattr(error, "error_dict"):
+                for field, errors in error.message_dict.items():
+                    form.add_error(field if field in form.fields else None, errors)
+            else:
+                form.add_error(None, error)
+        else:
+            messages.success(request, _("The report is returned to the officers with your comment."))
+            return redirect("reports:detail", pk=report.pk)
+    return _detail_page(request, report, return_form=form, status=400)
+
+
+@login_required
+@require_POST
+@permission_required("reports.review_progressreport", raise_exception=True)
+def report_accept(request, pk):
+    report = _visible_report(request, pk)
+    try:
+        services.report_accept(user=request.user, report=report, version=_posted_version(request))
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+    else:
+        messages.success(request, _("The report is accepted."))
+    return redirect("reports:detail", pk=report.pk)
+
+
+# ---- Spreadsheet template and import ----------------------------------------------------------
+
+
+@login_required
+@permission_required("reports.view_progressreport", raise_exception=True)
+def report_template(request, period):
+    """The spreadsheet template of one NGO's report for one semester, pre-filled from its agreement."""
+    period = _period_or_404(period)
+    try:
+        ngo_id = int(request.GET.get("ngo", ""))
+    except ValueError:
+        raise Http404 from None
+    ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=ngo_id)
+    agreement = services.agreement_in_force(ngo=ngo, period=period)
+    if agreement is None:
+        messages.error(request, _("%(ngo)s has no signed cooperation agreement in force during this semester: there is no template to fill in.")
+                       % {"ngo": ngo.name})
+        return redirect("reports:completeness", period=period.code)
+    response = HttpResponse(build_template(ngo=ngo, period=period, agreement=agreement, user=request.user), content_type=XLSX)
+    response["Content-Disposition"] = f'attachment; filename="{template_filename(ngo, period)}"'
+    return response
+
+
+def _import_initial(request) -> dict:
+    initial = {}
+    if request.GET.get("ngo", "").isdigit():
+        initial["ngo"] = int(request.GET["ngo"])
+    try:
+        initial["period"] = ReportingPeriod.objects.get_by_code(request.GET.get("period", "")).pk
+    except ReportingPeriod.DoesNotExist:
+        pass
+    return initial
+
+
+@login_required
+@permission_required("reports.add_progressreport", raise_exception=True)
+def report_import(request):
+    """Upload a filled-in template: a preview names every problem; nothing is written until confirmed."""
+    if request.method != "POST":
+        form = ImportUploadForm(initial=_import_initial(request), user=request.user)
+        return render(request, "reports/import_upload.html", {"form": form})
+    form = ImportUploadForm(request.POST, request.FILES, user=request.user)
+    if not form.is_valid():
+        return render(request, "reports/import_upload.html", {"form": form}, status=400)
+    ngo, period, upload = form.cleaned_data["ngo"], form.cleaned_data["period"], form.cleaned_data["file"]
+    existing = ProgressReport.objects.filter(ngo=ngo, period=period).select_related("period").first()
+    if period.is_locked:
+        form.add_error("period", _("This semester is locked: its reports are read-only."))
+    elif existing is not None and not ProgressReport.objects.visible_to(request.user).filter(pk=existing.pk).exists():
+        form.add_error("ngo", _("This NGO already has a report for this semester."))
+    elif existing is not None and not services.can_edit(request.user, existing):
+        form.add_error("ngo", _("This NGO's report for this semester is already submitted or accepted: it cannot be replaced by an import."))
+    else:
+        try:
+            parsed = read_report_workbook(upload.read(), ngo=ngo, period=period, user=request.user)
+        except SpreadsheetError as error:
+            form.add_error("file", str(error))
+        else:
+            token = None
+            if not parsed.problems:
+                token = secrets.token_urlsafe(16)
+                request.session[IMPORT_SESSION_KEY] = {
+                    "token": token, "ngo": ngo.pk, "period": period.code, "file_name": upload.name[:200],
+                    "version": existing.version if existing else None, "content": content_to_plain(parsed.content),
+                }
+            else:
+                request.session.pop(IMPORT_SESSION_KEY, None)
+            return render(request, "reports/import_preview.html", {
+                "ngo": ngo, "period": period, "parsed": parsed, "existing": existing, "token": token,
+                "file_name": upload.name, "fields": _preview_fields(parsed.content.fields),
+            })
+    return render(request, "reports/import_upload.html", {"form": form}, status=400)
+
+
+def _preview_fields(fields: dict) -> list[tuple[str, object, bool]]:
+    """(label, value, is_number) of the report's items, in form order."""
+    return [
+        (ProgressReport._meta.get_field(name).verbose_name, fields.get(name), name in services.FIGURE_FIELDS)
+        for name in services.CONTENT_FIELDS
+    ]
+
+
+@login_required
+@require_POST
+@permission_required("reports.add_progressreport", raise_exception=True)
+def report_import_confirm(request):
+    """Write the previewed import, all or nothing."""
+    stored = request.session.get(IMPORT_SESSION_KEY)
+    if not stored or not secrets.compare_digest(str(stored.get("token", "")), request.POST.get("token", "")):
+        messages.error(request, _("This preview has expired or was replaced by another upload. Upload the file again."))
+        return redirect("reports:import")
+    del request.session[IMPORT_SESSION_KEY]
+    ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=stored["ngo"])
+    period = _period_or_404(stored["period"])
+    again = f"{reverse('reports:import')}?{urlencode({'ngo': ngo.pk, 'period': period.code})}"
+    try:
+        content = content_from_plain(stored["content"])
+        report = services.report_save(
+            user=request.user, ngo=ngo, period=period, content=content, version=stored["version"],
+            source=f"import:{stored['file_name']}",
+        )
+    except services.ReportConflict:
+        messages.error(request, _("The report was changed by someone else after your preview. Nothing was imported: "
+                                  "check the report, then upload the file again."))
+        return redirect(again)
+    except ValidationError as error:
+        messages.error(request, _("Nothing was imported."))
+        for message in _messages(error):
+            messages.error(request, message)
+        return redirect(again)
+    messages.success(request, _("The spreadsheet is imported: %(count)s indicator results.") % {"count": len(content.rows)})
+    for warning in services.scope_warnings(report.agreement, content.rows):
+        messages.warning(request, warning)
+    return redirect("reports:detail", pk=report.pk)

@@ -1,0 +1,354 @@
+"""Forms of progress reports: choosing NGO and period, the report, its indicator rows, review and import."""
+from __future__ import annotations
+
+from collections import defaultdict
+
+from django import forms
+from django.conf import settings
+from django.utils.translation import get_language
+from django.utils.translation import gettext
+from django.utils.translation import gettext_lazy as _
+
+from agreements.models import NGO, Agreement, Indicator, Province, Village
+from mrd_ngo.forms import KhmerDigitsMixin
+from mrd_ngo.khmer import format_date, semester_label
+from reports.models import ProgressReport, ReportingPeriod
+from reports.services import CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, province_scope, row_problems
+
+
+class NumberTextInput(forms.TextInput):
+    """A text box for numbers: `<input type=number>` would refuse Khmer digits."""
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end", **(attrs or {})})
+
+
+class GroupedDigitsMixin:
+    """Accept thousands separators ("1,250", "1 250") in a number field.
+
+    Khmer digits are read by the forms' `KhmerDigitsMixin` (mrd_ngo.forms), which wraps `to_python`.
+    """
+
+    def to_python(self, value):
+        if isinstance(value, str):
+            value = value.replace(",", "").replace("\u00a0", "").replace(" ", "").strip()
+        return super().to_python(value)
+
+
+class NumberField(GroupedDigitsMixin, forms.DecimalField):
+    widget = NumberTextInput
+    default_error_messages = {"invalid": _("Enter a number, such as 1250 or ១២៥០.")}
+
+
+class WholeNumberField(GroupedDigitsMixin, forms.IntegerField):
+    widget = NumberTextInput
+    default_error_messages = {"invalid": _("Enter a whole number, such as 1250 or ១២៥០.")}
+
+
+class BootstrapMixin:
+    """Bootstrap classes on every widget, and `is-invalid` on fields with errors."""
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.HiddenInput):
+                continue
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            if css not in widget.attrs.get("class", ""):
+                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+
+    def full_clean(self):
+        super().full_clean()
+        for name in self._errors or {}:
+            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs.get("class", ""):
+                self.fields[name].widget.attrs["class"] += " is-invalid"
+
+
+class PeriodChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, period):
+        label = semester_label(period.year, period.half, get_language())
+        return f"{label} ({gettext('locked')})" if period.is_locked else label
+
+
+class NGOChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, ngo):
+        return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
+
+
+def _agreement_line(agreement: Agreement) -> str:
+    lang = get_language()
+    return gettext("%(reference)s, valid %(start)s – %(end)s") % {
+        "reference": agreement.reference_number,
+        "start": format_date(agreement.valid_from, lang), "end": format_date(agreement.effective_end, lang),
+    }
+
+
+class ReportStartForm(BootstrapMixin, forms.Form):
+    """Step one of a new report: which NGO and which semester; the agreement is then found, not typed."""
+
+    ngo = NGOChoiceField(queryset=NGO.objects.none(), label=_("NGO"))
+    period = PeriodChoiceField(queryset=ReportingPeriod.objects.all(), label=_("Semester"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
+        self.agreement = None
+
+    def clean(self):
+        data = super().clean()
+        ngo, period = data.get("ngo"), data.get("period")
+        if not ngo or not period:
+            return data
+        if period.is_locked:
+            raise forms.ValidationError(
+                gettext("%(period)s is locked: its reports are read-only. An administrator can unlock it.")
+                % {"period": semester_label(period.year, period.half, get_language())}
+            )
+        self.agreement = agreement_in_force(ngo=ngo, period=period)
+        if self.agreement is None:
+            others = [_agreement_line(a) for a in ngo.agreements.filter(signed_on__isnull=False).order_by("valid_from")]
+            message = gettext(
+                "%(ngo)s has no signed cooperation agreement in force during %(period)s: no report can be entered for it."
+            ) % {"ngo": ngo.name, "period": semester_label(period.year, period.half, get_language())}
+            if others:
+                message += " " + gettext("Its agreements: %(list)s.") % {"list": "; ".join(others)}
+            raise forms.ValidationError(message, code="no_agreement")
+        return data
+
+
+class ReportForm(KhmerDigitsMixin, BootstrapMixin, forms.ModelForm):
+    """The narrative and figures of a report, with the version it was opened at (optimistic locking)."""
+
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    class Meta:
+        model = ProgressReport
+        fields = list(CONTENT_FIELDS)
+        field_classes = {
+            "budget_planned_usd": NumberField, "budget_spent_usd": NumberField,
+            "beneficiaries_total": WholeNumberField, "beneficiaries_female": WholeNumberField,
+        }
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ("achievements", "challenges", "lessons_learned", "next_plans")}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["version"].initial = self.instance.version
+        for name in ("budget_planned_usd", "budget_spent_usd", "beneficiaries_total", "beneficiaries_female"):
+            # Model defaults of 0 would hide that nothing was typed; blank means 0 here.
+            self.fields[name].required = False
+
+    def _clean_figure(self, name):
+        value = self.cleaned_data.get(name)
+        if value is None:
+            return 0
+        if value < 0:
+            raise forms.ValidationError(gettext("Cannot be negative."))
+        return value
+
+    def clean_budget_planned_usd(self):
+        return self._clean_figure("budget_planned_usd")
+
+    def clean_budget_spent_usd(self):
+        return self._clean_figure("budget_spent_usd")
+
+    def clean_beneficiaries_total(self):
+        return self._clean_figure("beneficiaries_total")
+
+    def clean_beneficiaries_female(self):
+        return self._clean_figure("beneficiaries_female")
+
+    def clean(self):
+        data = super().clean()
+        total, female = data.get("beneficiaries_total"), data.get("beneficiaries_female")
+        if total is not None and female is not None and female > total:
+            self.add_error("beneficiaries_female", gettext("Women cannot be more than the total number of beneficiaries."))
+        return data
+
+    def _post_clean(self):
+        # The model is validated (full_clean) by the services; the form only checks what was typed.
+        pass
+
+    def content_fields(self) -> dict:
+        return {name: self.cleaned_data[name] for name in CONTENT_FIELDS}
+
+
+class RowChoices:
+    """The indicators, provinces and villages a user may pick in result rows, loaded once (three queries)."""
+
+    def __init__(self, user):
+        scope = province_scope(user)
+        self.indicators = {i.pk: i for i in Indicator.objects.select_related("sector")}
+        provinces = Province.objects.all() if scope is None else Province.objects.filter(pk=scope)
+        self.provinces = {p.pk: p for p in provinces}
+        self.villages = {
+            v.pk: v for v in Village.objects.visible_to(user).filter(province__in=list(self.provinces)).select_related("province")
+        }
+        self._villages_by_province = defaultdict(list)
+        for village in self.villages.values():
+            self._villages_by_province[village.province_id].append(village)
+        self.by_sex = frozenset(pk for pk, i in self.indicators.items() if i.disaggregated_by_sex)
+
+    @property
+    def only_province(self) -> Province | None:
+        return next(iter(self.provinces.values())) if len(self.provinces) == 1 else None
+
+    def indicator_choices(self):
+        groups: dict[str, list] = {}
+        for indicator in self.indicators.values():
+            label = f"{indicator.name} ({indicator.unit})" if indicator.unit else indicator.name
+            groups.setdefault(indicator.sector.name, []).append((str(indicator.pk), label))
+        return [("", "---------")] + list(groups.items())
+
+    def province_choices(self):
+        return [("", "---------")] + [(str(p.pk), p.name) for p in self.provinces.values()]
+
+    def village_choices(self, province_id):
+        villages = sorted(self._villages_by_province.get(province_id, []), key=lambda v: (not v.is_model_village, v.name))
+        return [("", gettext("(whole province)"))] + [(str(v.pk), village_label(v)) for v in villages]
+
+
+def village_label(village: Village) -> str:
+    if village.is_model_village:
+        return gettext("%(village)s (model village)") % {"village": village.name}
+    return village.name
+
+
+class IndicatorSelect(forms.Select):
+    """Marks the indicators counted by sex, so the page can enable the “of which female” box."""
+
+    by_sex: frozenset = frozenset()
+
+    def create_option(self, name, value, *args, **kwargs):
+        option = super().create_option(name, value, *args, **kwargs)
+        if value and int(value) in self.by_sex:
+            option["attrs"]["data-by-sex"] = "1"
+        return option
+
+
+class IndicatorRowForm(KhmerDigitsMixin, BootstrapMixin, forms.Form):
+    """One indicator result: indicator, province, optional village, value, of which female."""
+
+    indicator = forms.ChoiceField(label=_("indicator"), widget=IndicatorSelect)
+    province = forms.ChoiceField(label=_("province"))
+    village = forms.ChoiceField(label=_("village"), required=False)
+    value = NumberField(label=_("value"), max_digits=14, decimal_places=2)
+    female_value = NumberField(label=_("of which female"), max_digits=14, decimal_places=2, required=False)
+
+    def __init__(self, *args, choices: RowChoices, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.choices = choices
+        self.row = None
+        self.fields["indicator"].choices = choices.indicator_choices()
+        self.fields["indicator"].widget.by_sex = choices.by_sex
+        self.fields["province"].choices = choices.province_choices()
+        if choices.only_province:
+            self.fields["province"].initial = str(choices.only_province.pk)
+        self.fields["village"].choices = choices.village_choices(self._province_id())
+        self.fields["province"].widget.attrs["data-role"] = "province"
+        self.fields["village"].widget.attrs["data-role"] = "village"
+        self.fields["indicator"].widget.attrs["data-role"] = "indicator"
+        self.fields["female_value"].widget.attrs["data-role"] = "female"
+
+    def _province_id(self) -> int | None:
+        if self.is_bound:
+            raw = self.data.get(self.add_prefix("province"))
+        else:
+            raw = self.initial.get("province") or self.fields["province"].initial
+        try:
+            return int(raw)
+        except (TypeError, ValueError):
+            return None
+
+    def clean_indicator(self):
+        return self.choices.indicators[int(self.cleaned_data["indicator"])]
+
+    def clean_province(self):
+        return self.choices.provinces[int(self.cleaned_data["province"])]
+
+    def clean_village(self):
+        value = self.cleaned_data.get("village")
+        return self.choices.villages[int(value)] if value else None
+
+    def clean(self):
+        data = super().clean()
+        if all(data.get(name) is not None for name in ("indicator", "province", "value")):
+            row = ResultRow(indicator=data["indicator"], province=data["province"], village=data.get("village"),
+                            value=data["value"], female_value=data.get("female_value"))
+            problems = row_problems(row)
+            for name, message in problems.items():
+                self.add_error(name or None, message)
+            if not problems:
+                self.row = row
+        return data
+
+
+class BaseResultRowFormSet(forms.BaseFormSet):
+    def clean(self):
+        seen = set()
+        for form in self.forms:
+            if self.can_delete and self._should_delete_form(form):
+                continue
+            row = getattr(form, "row", None)
+            if row is None:
+                continue
+            if row.key in seen:
+                form.add_error(None, gettext("%(indicator)s in %(province)s is entered twice.") % {
+                    "indicator": row.indicator.name, "province": row.province.name,
+                })
+            seen.add(row.key)
+
+    def result_rows(self) -> list[ResultRow]:
+        return [
+            form.row for form in self.forms
+            if form.row is not None and not (self.can_delete and self._should_delete_form(form))
+        ]
+
+
+def result_row_formset(*, user, data=None, initial=None, choices: RowChoices | None = None) -> BaseResultRowFormSet:
+    """The result rows of a report form; one empty row to start with when there is nothing yet."""
+    choices = choices or RowChoices(user)
+    formset_class = forms.formset_factory(
+        IndicatorRowForm, formset=BaseResultRowFormSet, extra=0 if initial else 1, can_delete=True
+    )
+    return formset_class(data=data, initial=initial, prefix="rows", form_kwargs={"choices": choices})
+
+
+def report_content(form: ReportForm, formset: BaseResultRowFormSet) -> ReportContent:
+    return ReportContent(fields=form.content_fields(), rows=formset.result_rows())
+
+
+class ReturnForm(BootstrapMixin, forms.Form):
+    """A reviewer returns a report, saying what must be corrected."""
+
+    comment = forms.CharField(
+        label=_("What must be corrected"), widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": _("Say what must be corrected: a comment is required to return a report.")},
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+
+class ImportUploadForm(BootstrapMixin, forms.Form):
+    """A filled-in spreadsheet template, for one NGO and semester."""
+
+    ngo = NGOChoiceField(queryset=NGO.objects.none(), label=_("NGO"))
+    period = PeriodChoiceField(queryset=ReportingPeriod.objects.all(), label=_("Semester"))
+    file = forms.FileField(label=_("Filled-in template (.xlsx)"))
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
+        self.fields["file"].widget.attrs["accept"] = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+    def clean_file(self):
+        upload = self.cleaned_data["file"]
+        if upload.size > settings.UPLOAD_MAX_BYTES:
+            raise forms.ValidationError(gettext("The file is too large (at most %(mb)s MB).")
+                                        % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+        return upload

@@ -1,0 +1,125 @@
+"""The semester summary as the PDF printed for the meeting (WeasyPrint, A4, fonts shipped in static/fonts).
+
+The HTML comes from the same template family as the page (`reports/summary_pdf.html` includes the
+sections the page includes). Before WeasyPrint lays it out, every run of Khmer text gets zero-width
+spaces at its word boundaries (`insert_word_breaks`): Pango does not break Khmer by itself, so long
+headings and narrow cells would overflow. Only local files are ever fetched (no network).
+"""
+from __future__ import annotations
+
+import datetime
+import re
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from django.conf import settings
+from django.contrib.staticfiles import finders
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+
+from mrd_ngo.khmer import insert_word_breaks
+from mrd_ngo.lunar import official_date_line
+from reports.summary import SemesterSummary
+
+LANGUAGES = ("km", "en")
+STYLESHEETS = ("css/fonts.css", "css/summary-print.css")
+
+# Text between tags; <svg> blocks are left alone (WeasyPrint draws SVG text glyph by glyph anyway).
+_TAG_OR_SVG = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
+
+
+class UnknownLanguage(ValueError):
+    """The PDF exists in Khmer (km) and English (en) only."""
+
+
+def break_khmer_words(html: str) -> str:
+    """`html` with U+200B at Khmer word boundaries in its text (tags, attributes and SVG untouched)."""
+    parts = _TAG_OR_SVG.split(html)
+    # split() with one group: text at even indexes, tags/SVG at odd ones.
+    return "".join(part if i % 2 else insert_word_breaks(part) for i, part in enumerate(parts))
+
+
+def page_counter_css(lang: str) -> str:
+    """The "page X of Y" footer, translated, with Khmer page numbers in the Khmer edition."""
+    style = ", khmer" if lang == "km" else ""
+    # Split the translated sentence around its placeholders and put CSS counters in their place.
+    text = _("page %(page)s of %(pages)s")
+    tokens = re.split(r"(%\(page\)s|%\(pages\)s)", text)
+    content = []
+    for token in tokens:
+        if token == "%(page)s":
+            content.append(f"counter(page{style})")
+        elif token == "%(pages)s":
+            content.append(f"counter(pages{style})")
+        elif token:
+            content.append('"' + token.replace("\\", "\\\\").replace('"', '\\"') + '"')
+    return "@page { @bottom-center { content: %s; } }" % " ".join(content)
+
+
+def _static_path(name: str) -> Path:
+    path = finders.find(name)
+    if not path:
+        raise FileNotFoundError(name)
+    return Path(path)
+
+
+def _static_files_fetcher():
+    """A WeasyPrint URL fetcher that serves files under the static folders and refuses anything else.
+
+    Fetch errors stop the rendering (fail_on_errors): a PDF silently printed without its fonts
+    would come out with Khmer in whatever face the server happens to have.
+    """
+    from weasyprint.urls import URLFetcher
+
+    allowed = [Path(folder).resolve() for folder in settings.STATICFILES_DIRS]
+
+    class StaticFilesOnly(URLFetcher):
+        def fetch(self, url, headers=None):
+            parsed = urlparse(url)
+            path = Path(unquote(parsed.path)).resolve()
+            if parsed.scheme != "file" or not any(path.is_relative_to(folder) for folder in allowed):
+                raise ValueError(f"refusing to fetch {url!r}: the summary PDF only uses the app's static files")
+            return super().fetch(url, headers)
+
+    return StaticFilesOnly(allowed_protocols=["file"], fail_on_errors=True)
+
+
+def summary_html(summary: SemesterSummary, lang: str, *, printed_on: datetime.date | None = None) -> str:
+    """The HTML WeasyPrint lays out (Khmer word breaks already inserted)."""
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    printed_on = printed_on or timezone.localdate()
+    with translation.override(lang):
+        html = render_to_string(
+            "reports/summary_pdf.html",
+            {
+                "summary": summary,
+                "lang": lang,
+                "printed_on": printed_on,
+                "date_line": official_date_line(printed_on) if lang == "km" else "",
+                "for_print": True,
+            },
+        )
+    return break_khmer_words(html)
+
+
+def render_summary_pdf(summary: SemesterSummary, lang: str, *, printed_on: datetime.date | None = None) -> bytes:
+    """The summary as an A4 PDF in `lang` ("km" or "en"), dated `printed_on` (default today)."""
+    import weasyprint
+    from weasyprint.text.fonts import FontConfiguration
+
+    html = summary_html(summary, lang, printed_on=printed_on)
+    fonts = FontConfiguration()
+    fetcher = _static_files_fetcher()
+    with translation.override(lang):
+        counter = page_counter_css(lang)
+    stylesheets = [
+        weasyprint.CSS(filename=str(_static_path(name)), font_config=fonts, url_fetcher=fetcher)
+        for name in STYLESHEETS
+    ]
+    stylesheets.append(weasyprint.CSS(string=counter, font_config=fonts))
+    document = weasyprint.HTML(
+        string=html, base_url=str(_static_path("css/fonts.css").parent), url_fetcher=fetcher
+    )
+    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)

@@ -1,0 +1,116 @@
+"""The table of progress reports, and its CSV and XLSX exports (same columns, plain values)."""
+import csv
+import io
+
+import django_tables2 as tables
+from django.http import HttpResponse
+from django.utils import timezone
+from django.utils.html import format_html
+from django.utils.translation import get_language
+from django.utils.translation import gettext_lazy as _
+from openpyxl import Workbook
+from openpyxl.styles import Font
+
+from mrd_ngo.khmer import format_date, format_number, semester_label
+
+
+class ProgressReportTable(tables.Table):
+    ngo = tables.Column(
+        verbose_name=_("NGO"), linkify=("reports:detail", {"pk": tables.A("pk")}), order_by=("ngo__name_en", "ngo__name_km"),
+    )
+    period = tables.Column(verbose_name=_("Semester"), order_by=("period__year", "period__half"))
+    agreement = tables.Column(verbose_name=_("agreement"), accessor="agreement__reference_number")
+    status = tables.Column(verbose_name=_("status"))
+    submitted_at = tables.Column(verbose_name=_("submitted at"), attrs={"td": {"class": "text-nowrap"}})
+    budget_spent_usd = tables.Column(verbose_name=_("budget spent (USD)"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    beneficiaries_total = tables.Column(verbose_name=_("beneficiaries (total)"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+    beneficiaries_female = tables.Column(verbose_name=_("beneficiaries (female)"), attrs={"td": {"class": "text-end"}, "th": {"class": "text-end"}})
+
+    class Meta:
+        attrs = {"class": "table table-sm table-striped table-hover align-middle report-table"}
+        order_by = ("-period", "ngo")
+        empty_text = _("No report matches these filters.")
+
+    def render_ngo(self, record):
+        return record.ngo.name
+
+    def value_ngo(self, record):
+        return record.ngo.name
+
+    def render_period(self, record):
+        return semester_label(record.period.year, record.period.half, get_language())
+
+    def value_period(self, record):
+        return record.period.code
+
+    def render_status(self, record):
+        return format_html('<span class="badge status-{}">{}</span>', record.status, record.get_status_display())
+
+    def value_status(self, record):
+        return record.get_status_display()
+
+    def render_submitted_at(self, record):
+        day = format_date(timezone.localdate(record.submitted_at), get_language())
+        if record.is_late:
+            return format_html('{} <span class="badge text-bg-warning">{}</span>', day, _("late"))
+        return day
+
+    def value_submitted_at(self, record):
+        return timezone.localdate(record.submitted_at).isoformat() if record.submitted_at else ""
+
+    def render_budget_spent_usd(self, value):
+        return format_number(value, get_language())
+
+    def render_beneficiaries_total(self, value):
+        return format_number(value, get_language())
+
+    def render_beneficiaries_female(self, value):
+        return format_number(value, get_language())
+
+    def value_budget_spent_usd(self, value):
+        return value
+
+    def value_beneficiaries_total(self, value):
+        return value
+
+    def value_beneficiaries_female(self, value):
+        return value
+
+
+EXPORT_FORMATS = {"csv", "xlsx"}
+# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
+FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value):
+    """Text that a spreadsheet program shows as typed, never runs as a formula."""
+    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
+        return "'" + value
+    return value
+
+
+def export_response(table: tables.Table, export_format: str, basename: str) -> HttpResponse:
+    """The whole table (every filtered row, not one page) as a CSV or XLSX download."""
+    rows = list(table.as_values())
+    if export_format == "csv":
+        buffer = io.StringIO()
+        # A byte-order mark lets Excel open the UTF-8 file with its Khmer intact.
+        buffer.write("\ufeff")
+        csv.writer(buffer).writerows([_inert(v) for v in row] for row in rows)
+        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
+    else:
+        workbook = Workbook()
+        sheet = workbook.active
+        sheet.title = "Reports"
+        for row in rows:
+            sheet.append([_inert(v) for v in row])
+        for cell in sheet[1]:
+            cell.font = Font(bold=True)
+        sheet.freeze_panes = "A2"
+        buffer = io.BytesIO()
+        workbook.save(buffer)
+        response = HttpResponse(
+            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+        )
+    response["Content-Disposition"] = f'attachment; filename="{basename}.{export_format}"'
+    return response
