@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.utils import translation
 from django.core.management.base import CommandError
 
 from mrd_ngo.management.commands.khmer_date import Command
@@ -50,7 +51,7 @@ def test_accepts_the_first_and_last_supported_days():
 )
 def test_bad_date_raises_command_error_naming_it(argument, reason):
     out = io.StringIO()
-    with pytest.raises(CommandError) as error:
+    with translation.override("en"), pytest.raises(CommandError) as error:
         call_command("khmer_date", argument, stdout=out)
     assert f"“{argument}”" in str(error.value)
     assert reason in str(error.value)
@@ -86,3 +87,8 @@ def test_khmer_digits_are_accepted():
     out = io.StringIO()
     call_command("khmer_date", "២០២៤-០៧-១៧", stdout=out)
     assert out.getvalue().strip().endswith("ត្រូវនឹងថ្ងៃទី១៧ ខែកក្កដា ឆ្នាំ២០២៤")
+
+
+def test_errors_are_in_khmer_by_default():
+    with pytest.raises(CommandError, match="មិនមែនជាថ្ងៃដែលមាននៅក្នុងប្រតិទិនទេ"):
+        call_command("khmer_date", "2024-02-30")

@@ -18,6 +18,7 @@ from pathlib import Path
 from types import SimpleNamespace
 
 import pytest
+from django.utils import translation
 from django.core.management import call_command
 from django.core.management.base import CommandError
 from django.db import transaction
@@ -44,6 +45,12 @@ def pdftotext(path: Path, *args: str) -> str:
 
 def squeeze(text: str) -> str:
     return re.sub(rf"[\s{ZWSP}]+", "", text)
+
+
+# pdftotext drops some Khmer letters of WeasyPrint's PDFs (subscript ro, some pre-base vowels:
+# ព្រះ comes out as ពះ), so a Khmer line is "found" when most of it is there in order: about 80%
+# of the letterhead survives (measured), a line that is not in the PDF scores well under half.
+KHMER_FOUND = 0.7
 
 
 def coverage(expected: str, text: str) -> float:
@@ -77,7 +84,7 @@ def pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
 def test_khmer_pdf_opens_with_the_official_header_and_lunar_date_line(pdfs):
     first_page = pdftotext(pdfs.km, "-f", "1", "-l", "1")
     for line in HEADER + [DATE_LINE]:
-        assert coverage(line, first_page) >= 0.85, line
+        assert coverage(line, first_page) >= KHMER_FOUND, line
     for exact in ("ថ្ងៃពុធ១២កើតខែអាសាឍ", "ព.ស.២៥៦៨", "ថ្ងៃទី១៧"):
         assert exact in squeeze(first_page)
 
@@ -85,7 +92,7 @@ def test_khmer_pdf_opens_with_the_official_header_and_lunar_date_line(pdfs):
 def test_pdfs_name_the_ngos(pdfs):
     khmer, english = pdftotext(pdfs.km), pdftotext(pdfs.en)
     for name_km, name_en in pdfs.ngos:
-        assert coverage(name_km, khmer) >= 0.85, name_km
+        assert coverage(name_km, khmer) >= KHMER_FOUND, name_km
         assert name_en in english
 
 
@@ -94,7 +101,7 @@ def test_english_edition_has_no_khmer_digits_and_numbers_its_pages(pdfs):
     assert KHMER_DIGITS.findall(text) == []
     assert re.search(r"page 1 of \d+", text)
     assert "Phnom Penh, 17 July 2024" in text
-    assert coverage(HEADER[0], text) >= 0.85  # the letterhead stays in Khmer, with its translation
+    assert coverage(HEADER[0], text) >= KHMER_FOUND  # the letterhead stays in Khmer, with its translation
     assert "KINGDOM OF CAMBODIA" in text.upper()
 
 
@@ -159,7 +166,7 @@ def test_pdf_html_holds_the_exact_date_line_repeated_table_headers_and_no_khmer_
 def test_command_refuses_bad_input_and_writes_nothing(db, tmp_path, monkeypatch, args, message):
     ReportingPeriodFactory(year=2024, half=1)
     monkeypatch.chdir(tmp_path)
-    with pytest.raises(CommandError, match=re.escape(message)):
+    with translation.override("en"), pytest.raises(CommandError, match=re.escape(message)):
         call_command("semester_summary", *args, stdout=io.StringIO())
     assert list(tmp_path.iterdir()) == []
 
