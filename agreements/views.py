@@ -82,7 +82,7 @@ class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         return context
 
     def render_to_response(self, context, **kwargs):
-        fmt = self.request.GET.get("export")
+        fmt = self.request.GET.get("_export")
         if fmt in FORMATS:
             table = self.table_class(self.object_list)
             RequestConfig(self.request, paginate=False).configure(table)

@@ -86,9 +86,9 @@ def cases(w):
     return [
         # NGOs and agreements: lists, exports, detail pages, downloads
         ("ngo_list", reverse("agreements:ngo_list"), "get", expect()),
-        ("ngo_export", reverse("agreements:ngo_list") + "?export=csv", "get", expect()),
+        ("ngo_export", reverse("agreements:ngo_list") + "?_export=csv", "get", expect()),
         ("agreement_list", reverse("agreements:agreement_list"), "get", expect()),
-        ("agreement_export", reverse("agreements:agreement_list") + "?export=xlsx", "get", expect()),
+        ("agreement_export", reverse("agreements:agreement_list") + "?_export=xlsx", "get", expect()),
         ("expiring_board", reverse("agreements:expiring_board"), "get", expect()),
         ("ngo_detail_here", reverse("agreements:ngo_detail", args=[w["here"].ngo_id]), "get", expect()),
         ("ngo_detail_there", reverse("agreements:ngo_detail", args=[w["there"].ngo_id]), "get", expect(provincial=404)),
@@ -175,8 +175,8 @@ def test_each_role_gets_what_it_may_and_nothing_more(client, role, world, reques
 def test_a_provincial_officer_never_sees_another_provinces_rows(client, world, provincial_user):
     client.force_login(provincial_user)
     pages = [
-        reverse("agreements:ngo_list"), reverse("agreements:ngo_list") + "?export=csv",
-        reverse("agreements:agreement_list"), reverse("agreements:agreement_list") + "?export=csv",
+        reverse("agreements:ngo_list"), reverse("agreements:ngo_list") + "?_export=csv",
+        reverse("agreements:agreement_list"), reverse("agreements:agreement_list") + "?_export=csv",
         reverse("agreements:expiring_board"), reverse("reports:list"), reverse("reports:list") + "?_export=csv",
         reverse("reports:completeness", args=[world["period"].code]),
         reverse("reports:summary", args=[world["period"].code]),

@@ -158,7 +158,7 @@ def test_csv_export_holds_every_filtered_row_not_just_the_page(client_as, office
         AgreementFactory(provinces=[siem_reap])
     for _ in range(3):
         AgreementFactory(provinces=[battambang])
-    response = client_as(officer_user).get(f"/agreements/?province={siem_reap.pk}&export=csv")
+    response = client_as(officer_user).get(f"/agreements/?province={siem_reap.pk}&_export=csv")
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
     rows = _csv_rows(response)
@@ -170,7 +170,7 @@ def test_csv_export_holds_every_filtered_row_not_just_the_page(client_as, office
 def test_xlsx_export_equals_the_filtered_list_with_real_dates(client_as, officer_user):
     keep = AgreementFactory(ngo=NGOFactory(name_en="Keep Me"), valid_to=D(2025, 12, 31), planned_budget_usd=1234)
     AgreementFactory(ngo=NGOFactory(name_en="Leave Me"))
-    response = client_as(officer_user).get("/agreements/?q=keep&export=xlsx")
+    response = client_as(officer_user).get("/agreements/?q=keep&_export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
@@ -185,13 +185,13 @@ def test_xlsx_export_equals_the_filtered_list_with_real_dates(client_as, officer
 def test_export_only_holds_what_the_user_may_see(client_as, provincial_user, siem_reap, battambang):
     mine = AgreementFactory(provinces=[siem_reap])
     AgreementFactory(provinces=[battambang])
-    rows = _csv_rows(client_as(provincial_user).get("/agreements/?export=csv"))
+    rows = _csv_rows(client_as(provincial_user).get("/agreements/?_export=csv"))
     assert [row[0] for row in rows[1:]] == [mine.reference_number]
 
 
 def test_ngo_export_has_both_names(client_as, officer_user):
     NGOFactory(name_km="អង្គការខ្មែរ", name_en="Khmer Org")
-    rows = _csv_rows(client_as(officer_user).get("/ngos/?export=csv"))
+    rows = _csv_rows(client_as(officer_user).get("/ngos/?_export=csv"))
     header = rows[0]
     record = dict(zip(header, rows[1]))
     assert record["Name (Khmer)"] == "អង្គការខ្មែរ" and record["Name (English)"] == "Khmer Org"
@@ -199,8 +199,8 @@ def test_ngo_export_has_both_names(client_as, officer_user):
 
 def test_exported_text_that_looks_like_a_formula_stays_text(client_as, officer_user):
     AgreementFactory(ngo=NGOFactory(name_en="=HYPERLINK(1)"))
-    rows = _csv_rows(client_as(officer_user).get("/agreements/?export=csv"))
+    rows = _csv_rows(client_as(officer_user).get("/agreements/?_export=csv"))
     assert "'=HYPERLINK(1)" in rows[1]
-    response = client_as(officer_user).get("/agreements/?export=xlsx")
+    response = client_as(officer_user).get("/agreements/?_export=xlsx")
     sheet = load_workbook(io.BytesIO(response.content)).active
     assert sheet.cell(row=2, column=2).data_type == "s"
