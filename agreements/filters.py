@@ -8,7 +8,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus, NGOKind
-from agreements.forms import DATE_WIDGET, BootstrapFormMixin
+from agreements.forms import DATE_WIDGET
+from mrd_ngo.forms import BootstrapFormMixin
 from agreements.models import NGO, Agreement, Department, Province, Sector
 
 ENDS_WITHIN_CHOICES = [("30", _("30 days")), ("60", _("60 days")), ("90", _("90 days"))]

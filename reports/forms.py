@@ -10,7 +10,7 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
-from mrd_ngo.forms import KhmerDigitsMixin
+from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, semester_label
 from reports.models import ProgressReport, ReportingPeriod
 from reports.services import CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, province_scope, row_problems
@@ -45,31 +45,6 @@ class WholeNumberField(GroupedDigitsMixin, forms.IntegerField):
     default_error_messages = {"invalid": _("Enter a whole number, such as 1250 or ១២៥០.")}
 
 
-class BootstrapMixin:
-    """Bootstrap classes on every widget, and `is-invalid` on fields with errors."""
-
-    def __init__(self, *args, **kwargs):
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.HiddenInput):
-                continue
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            if css not in widget.attrs.get("class", ""):
-                widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-
-    def full_clean(self):
-        super().full_clean()
-        for name in self._errors or {}:
-            if name in self.fields and "is-invalid" not in self.fields[name].widget.attrs.get("class", ""):
-                self.fields[name].widget.attrs["class"] += " is-invalid"
-
-
 class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
         label = semester_label(period.year, period.half, get_language())
@@ -89,7 +64,7 @@ def _agreement_line(agreement: Agreement) -> str:
     }
 
 
-class ReportStartForm(BootstrapMixin, forms.Form):
+class ReportStartForm(BootstrapFormMixin, forms.Form):
     """Step one of a new report: which NGO and which semester; the agreement is then found, not typed."""
 
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=_("NGO"))
@@ -122,7 +97,7 @@ class ReportStartForm(BootstrapMixin, forms.Form):
         return data
 
 
-class ReportForm(KhmerDigitsMixin, BootstrapMixin, forms.ModelForm):
+class ReportForm(KhmerDigitsMixin, BootstrapFormMixin, forms.ModelForm):
     """The narrative and figures of a report, with the version it was opened at (optimistic locking)."""
 
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
@@ -232,7 +207,7 @@ class IndicatorSelect(forms.Select):
         return option
 
 
-class IndicatorRowForm(KhmerDigitsMixin, BootstrapMixin, forms.Form):
+class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     """One indicator result: indicator, province, optional village, value, of which female."""
 
     indicator = forms.ChoiceField(label=_("indicator"), widget=IndicatorSelect)
@@ -324,7 +299,7 @@ def report_content(form: ReportForm, formset: BaseResultRowFormSet) -> ReportCon
     return ReportContent(fields=form.content_fields(), rows=formset.result_rows())
 
 
-class ReturnForm(BootstrapMixin, forms.Form):
+class ReturnForm(BootstrapFormMixin, forms.Form):
     """A reviewer returns a report, saying what must be corrected."""
 
     comment = forms.CharField(
@@ -334,7 +309,7 @@ class ReturnForm(BootstrapMixin, forms.Form):
     version = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
 
-class ImportUploadForm(BootstrapMixin, forms.Form):
+class ImportUploadForm(BootstrapFormMixin, forms.Form):
     """A filled-in spreadsheet template, for one NGO and semester."""
 
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=_("NGO"))

@@ -5,6 +5,7 @@ import pghistory
 from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
+from django.http import Http404
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -23,6 +24,13 @@ class ReportingPeriodQuerySet(models.QuerySet):
         except ValueError:
             raise self.model.DoesNotExist(code) from None
         return self.get(year=year, half=half)
+
+    def get_by_code_or_404(self, code: str) -> "ReportingPeriod":
+        """The period `2024S1`, or a 404 page for an unknown one."""
+        try:
+            return self.get_by_code(code)
+        except self.model.DoesNotExist:
+            raise Http404(_("No reporting period %(code)s.") % {"code": code}) from None
 
 
 class ReportingPeriod(models.Model):

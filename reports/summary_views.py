@@ -20,13 +20,6 @@ VIEW_PERMISSION = "reports.view_progressreport"
 PRINT_PERMISSION = "reports.print_summary"
 
 
-def _period_or_404(code: str) -> ReportingPeriod:
-    try:
-        return ReportingPeriod.objects.get_by_code(code)
-    except ReportingPeriod.DoesNotExist:
-        raise Http404(_("No reporting period %(code)s.") % {"code": code}) from None
-
-
 def _language(request) -> str | None:
     """The edition asked for with ?lang=km|en (the page's language when absent); None if unknown."""
     lang = request.GET.get("lang") or (get_language() or "km")[:2]
@@ -47,7 +40,7 @@ def summary_latest(request):
 @login_required
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def summary_page(request, period):
-    period = _period_or_404(period)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
     context = {
         "summary": build_summary(period, user=request.user),
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
@@ -59,7 +52,7 @@ def summary_page(request, period):
 @login_required
 @permission_required(PRINT_PERMISSION, raise_exception=True)
 def summary_pdf(request, period):
-    period = _period_or_404(period)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
     lang = _language(request)
     if lang is None:
         return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
@@ -72,7 +65,7 @@ def summary_pdf(request, period):
 @login_required
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def summary_xlsx(request, period):
-    period = _period_or_404(period)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
     lang = _language(request)
     if lang is None:
         return HttpResponseBadRequest(_("The workbook exists in Khmer (lang=km) and English (lang=en) only."))

@@ -39,13 +39,6 @@ XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "reports_import"
 
 
-def _period_or_404(code: str) -> ReportingPeriod:
-    try:
-        return ReportingPeriod.objects.get_by_code(code)
-    except ReportingPeriod.DoesNotExist:
-        raise Http404 from None
-
-
 def _messages(error: ValidationError) -> list[str]:
     return [str(m) for m in error.messages]
 
@@ -105,7 +98,7 @@ def completeness_current(request):
 @permission_required("reports.view_progressreport", raise_exception=True)
 def completeness(request, period):
     """Expected, received, on-time, late and missing reports of one semester: the page to chase reports."""
-    period = _period_or_404(period)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
     return render(request, "reports/completeness.html", {
         "period": period,
         "completeness": period_completeness(period, request.user),
@@ -119,7 +112,8 @@ def completeness(request, period):
 @require_POST
 @permission_required("reports.lock_reportingperiod", raise_exception=True)
 def period_lock(request, period, locked=True):
-    period = services.period_set_locked(user=request.user, period=_period_or_404(period), locked=locked)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    period = services.period_set_locked(user=request.user, period=period, locked=locked)
     if locked:
         messages.success(request, _("The semester is locked: its reports are now read-only."))
     else:
@@ -381,7 +375,7 @@ def report_accept(request, pk):
 @permission_required("reports.view_progressreport", raise_exception=True)
 def report_template(request, period):
     """The spreadsheet template of one NGO's report for one semester, pre-filled from its agreement."""
-    period = _period_or_404(period)
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
     try:
         ngo_id = int(request.GET.get("ngo", ""))
     except ValueError:
@@ -467,7 +461,7 @@ def report_import_confirm(request):
         return redirect("reports:import")
     del request.session[IMPORT_SESSION_KEY]
     ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=stored["ngo"])
-    period = _period_or_404(stored["period"])
+    period = ReportingPeriod.objects.get_by_code_or_404(stored["period"])
     again = f"{reverse('reports:import')}?{urlencode({'ngo': ngo.pk, 'period': period.code})}"
     try:
         content = content_from_plain(stored["content"])
