@@ -5,8 +5,17 @@ from django.urls import include, path
 from django.views.i18n import set_language
 
 from mrd_ngo import views
+from mrd_ngo.roles import Role, user_role
 
 handler403 = "mrd_ngo.security.permission_denied"
+
+
+def admin_site_permission(request) -> bool:
+    """The Django admin is for administrators only, even if someone else was marked staff."""
+    return request.user.is_active and request.user.is_staff and user_role(request.user) == Role.ADMINISTRATOR
+
+
+admin.site.has_permission = admin_site_permission
 
 urlpatterns = [
     path("", views.home, name="home"),

@@ -113,6 +113,10 @@ def test_admin_is_for_administrators_only(client, officer_user, admin_user):
     assert client.get("/admin/").status_code == 302  # to the admin login: not staff
     client.force_login(admin_user)
     assert client.get("/admin/").status_code == 200
+    officer_user.is_staff = True  # marked staff by mistake: still not an administrator
+    officer_user.save()
+    client.force_login(officer_user)
+    assert client.get("/admin/").status_code == 302
 
 
 def test_deploy_check_is_clean_with_production_settings():
