@@ -7,6 +7,7 @@ import datetime
 
 from django import forms
 from django.contrib.auth import get_user_model
+from django.core.validators import MinValueValidator
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
@@ -15,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry
-from mrd_ngo.forms import BootstrapFormMixin
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
 from mrd_ngo.khmer import normalize_khmer
 from mrd_ngo.roles import Role
 
@@ -74,7 +75,7 @@ class NGOChoiceField(forms.ModelChoiceField):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 
 
-class AgreementForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+class AgreementForm(KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
     """Create or edit an agreement (the lifecycle actions have their own forms)."""
 
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=gettext_lazy("NGO"))
@@ -88,6 +89,7 @@ class AgreementForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         widgets = {
             "signed_on": DATE_WIDGET, "valid_from": DATE_WIDGET, "valid_to": DATE_WIDGET,
             "sectors": forms.CheckboxSelectMultiple, "provinces": forms.CheckboxSelectMultiple,
+            "planned_budget_usd": FigureInput(attrs={"class": "text-end"}),  # Khmer digits can be typed
         }
         error_messages = {
             "reference_number": {"required": gettext_lazy("Enter the reference number written on the signed agreement.")},
@@ -99,8 +101,8 @@ class AgreementForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         super().__init__(*args, **kwargs)
         ngos = NGO.objects.visible_to(user)
         self.fields["ngo"].queryset = ngos.order_by("name_km" if get_language() == "km" else "name_en")
-        self.fields["planned_budget_usd"].min_value = 0
-        self.fields["planned_budget_usd"].widget.attrs["min"] = "0"
+        budget = self.fields["planned_budget_usd"]
+        budget.validators.append(MinValueValidator(0, message=_("Cannot be negative.")))
         if self.instance.pk:
             # Reports point at the agreement and its NGO together: an agreement stays with its NGO.
             self.fields["ngo"].disabled = True
@@ -137,7 +139,7 @@ def check_dates(form, start: datetime.date | None, end: datetime.date | None) ->
         form.add_error("valid_to", _("The end date must be on or after the start date."))
 
 
-class RenewForm(BootstrapFormMixin, forms.Form):
+class RenewForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     """The successor's reference number and dates; the rest is copied from the agreement it renews."""
 
     reference_number = forms.CharField(
@@ -163,11 +165,11 @@ class RenewForm(BootstrapFormMixin, forms.Form):
         return cleaned
 
 
-class SignForm(BootstrapFormMixin, forms.Form):
+class SignForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     signed_on = forms.DateField(label=gettext_lazy("signing date"), widget=DATE_WIDGET)
 
 
-class TerminateForm(BootstrapFormMixin, forms.Form):
+class TerminateForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     terminated_on = forms.DateField(label=gettext_lazy("termination date"), widget=DATE_WIDGET)
     termination_reason = forms.CharField(
         label=gettext_lazy("termination reason"), widget=forms.Textarea(attrs={"rows": 3}),

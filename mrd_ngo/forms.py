@@ -1,7 +1,11 @@
 """Form helpers shared by the apps."""
-from django import forms
+import re
+from decimal import Decimal
 
-from mrd_ngo.khmer import western_digits
+from django import forms
+from django.utils.translation import get_language
+
+from mrd_ngo.khmer import format_number, western_digits
 
 # Fields whose typed value is digits: Khmer digits are read as Western ones.
 DIGIT_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.DateField, forms.DateTimeField)
@@ -18,6 +22,33 @@ class KhmerDigitsMixin:
         for field in self.fields.values():
             if isinstance(field, DIGIT_FIELDS):
                 field.to_python = _reading_khmer_digits(field.to_python)
+
+
+# Thousands separators a person may type: comma, spaces (also no-break ones).
+_GROUPING_RE = re.compile(r"[,\s\u00a0\u202f]")
+
+
+class FigureInput(forms.TextInput):
+    """A text box for a figure, written and read the way the page writes numbers.
+
+    Not `<input type=number>`: Chromium refuses Khmer digits there. A saved figure shows as on the
+    rest of the page (Khmer digits on a Khmer page, thousands grouped, no ".00"); what a person
+    typed shows back as typed. Thousands separators are dropped when the form is read, and
+    KhmerDigitsMixin reads the Khmer digits.
+    """
+
+    def __init__(self, attrs=None):
+        super().__init__({"inputmode": "decimal", "autocomplete": "off", **(attrs or {})})
+
+    def format_value(self, value):
+        if isinstance(value, (int, Decimal)) and not isinstance(value, bool):
+            places = max(0, -Decimal(value).normalize().as_tuple().exponent)
+            return format_number(value, get_language(), decimals=places)
+        return super().format_value(value)
+
+    def value_from_datadict(self, data, files, name):
+        value = super().value_from_datadict(data, files, name)
+        return _GROUPING_RE.sub("", value) if isinstance(value, str) else value
 
 
 def _reading_khmer_digits(to_python):

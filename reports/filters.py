@@ -4,7 +4,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import NGO, Agreement, Province, Sector
+from agreements.models import NGO, Agreement, Province, Sector, search_terms
 from reports.choices import ReportStatus
 from reports.forms import NGOChoiceField, PeriodChoiceField
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
@@ -53,13 +53,11 @@ class ProgressReportFilter(django_filters.FilterSet):
         fields = ["q", "period", "status", "ngo", "province", "sector", "late"]
 
     def filter_search(self, queryset, name, value):
-        value = value.strip()
-        if not value:
-            return queryset
-        return queryset.filter(
-            Q(ngo__name_en__icontains=value) | Q(ngo__name_km__icontains=value) | Q(ngo__acronym__icontains=value)
-            | Q(agreement__reference_number__icontains=value)
-        )
+        # Folded like the NGO and agreement searches: Khmer spellings that look the same match.
+        condition = Q()
+        for term in search_terms(value):
+            condition &= Q(ngo__search_text__contains=term) | Q(agreement__reference_number__icontains=term)
+        return queryset.filter(condition)
 
     def filter_province(self, queryset, name, value):
         return queryset.filter(queryset.in_province(value.pk)) if value else queryset

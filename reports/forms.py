@@ -10,17 +10,17 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
-from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin
-from mrd_ngo.khmer import format_date, semester_label
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
+from mrd_ngo.khmer import format_date, format_number, semester_label
 from reports.models import ProgressReport, ReportingPeriod
 from reports.services import CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, province_scope, row_problems
 
 
-class NumberTextInput(forms.TextInput):
-    """A text box for numbers: `<input type=number>` would refuse Khmer digits."""
+class NumberTextInput(FigureInput):
+    """A figure's text box, its number aligned right."""
 
     def __init__(self, attrs=None):
-        super().__init__({"inputmode": "decimal", "autocomplete": "off", "class": "form-control text-end", **(attrs or {})})
+        super().__init__({"class": "form-control text-end", **(attrs or {})})
 
 
 class GroupedDigitsMixin:
@@ -37,12 +37,12 @@ class GroupedDigitsMixin:
 
 class NumberField(GroupedDigitsMixin, forms.DecimalField):
     widget = NumberTextInput
-    default_error_messages = {"invalid": _("Enter a number, such as 1250 or ១២៥០.")}
+    default_error_messages = {"invalid": _("Enter a number, such as 1250 or ១២៥០."), "min_value": _("Cannot be negative.")}
 
 
 class WholeNumberField(GroupedDigitsMixin, forms.IntegerField):
     widget = NumberTextInput
-    default_error_messages = {"invalid": _("Enter a whole number, such as 1250 or ១២៥០.")}
+    default_error_messages = {"invalid": _("Enter a whole number, such as 1250 or ១២៥០."), "min_value": _("Cannot be negative.")}
 
 
 class PeriodChoiceField(forms.ModelChoiceField):
@@ -325,5 +325,5 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
         upload = self.cleaned_data["file"]
         if upload.size > settings.UPLOAD_MAX_BYTES:
             raise forms.ValidationError(gettext("The file is too large (at most %(mb)s MB).")
-                                        % {"mb": settings.UPLOAD_MAX_BYTES // (1024 * 1024)})
+                                        % {"mb": format_number(settings.UPLOAD_MAX_BYTES // (1024 * 1024), get_language())})
         return upload

@@ -25,7 +25,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
-from mrd_ngo.khmer import normalize_khmer, semester_label, western_digits
+from mrd_ngo.khmer import format_number, normalize_khmer, semester_label, western_digits
 from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
 from reports.services import (
@@ -434,7 +434,8 @@ def _read_results_sheet(sheet, problems, *, user) -> list[ResultRow]:
             continue  # a pre-filled line left empty: nothing to report there
         if number > RESULTS_LAST_ROW:
             problems.append(Problem(SHEET_RESULTS, number, None,
-                                    _("too many rows: at most %(count)s results per report") % {"count": RESULTS_LAST_ROW - RESULTS_FIRST_ROW + 1}))
+                                    _("too many rows: at most %(count)s results per report")
+                                    % {"count": format_number(RESULTS_LAST_ROW - RESULTS_FIRST_ROW + 1, get_language())}))
             break
         raw_rows.append((number, province_text, indicator_text, village_text, value, female))
 
@@ -494,7 +495,8 @@ def _read_results_sheet(sheet, problems, *, user) -> list[ResultRow]:
                 problem(number, key or "value", message)
             continue
         if row.key in seen:
-            problem(number, "indicator", _("the same indicator, province and village as row %(row)s") % {"row": seen[row.key]})
+            problem(number, "indicator", _("the same indicator, province and village as row %(row)s")
+                    % {"row": format_number(seen[row.key], get_language())})
             continue
         seen[row.key] = number
         rows.append(row)

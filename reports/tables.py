@@ -30,6 +30,7 @@ class ProgressReportTable(tables.Table):
         attrs = {"class": "table table-sm table-striped table-hover align-middle report-table"}
         order_by = ("-period", "ngo")
         empty_text = _("No report matches these filters.")
+        template_name = "agreements/table.html"  # translated pagination, page numbers in Khmer digits
 
     def render_ngo(self, record):
         return record.ngo.name

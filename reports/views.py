@@ -14,12 +14,14 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Village
+from mrd_ngo.khmer import format_number
 from reports import services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -478,7 +480,8 @@ def report_import_confirm(request):
         for message in _messages(error):
             messages.error(request, message)
         return redirect(again)
-    messages.success(request, _("The spreadsheet is imported: %(count)s indicator results.") % {"count": len(content.rows)})
+    messages.success(request, _("The spreadsheet is imported: %(count)s indicator results.")
+                     % {"count": format_number(len(content.rows), get_language())})
     for warning in services.scope_warnings(report.agreement, content.rows):
         messages.warning(request, warning)
     return redirect("reports:detail", pk=report.pk)
