@@ -7,13 +7,13 @@ import datetime
 from dataclasses import dataclass, field
 from itertools import groupby
 
-from django.contrib.auth import get_user_model
 from django.db import models
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements import models as registry
+from mrd_ngo.history import event_user_id, users_by_id
 from mrd_ngo.khmer import EMPTY, format_date, format_number
 
 # Fields that are bookkeeping, not something a person changed.
@@ -40,18 +40,6 @@ class HistoryEntry:
     note: str = ""
     # Orders entries of one transaction (same timestamp): the event id of the row's own change.
     sequence: int = 0
-
-
-def _people(user_ids) -> dict:
-    ids = {int(i) for i in user_ids if i is not None and str(i).isdigit()}
-    users = get_user_model().objects.filter(pk__in=ids).only("username", "first_name", "last_name")
-    return {u.pk: u.get_full_name() or u.username for u in users}
-
-
-def _context_user(event):
-    context = getattr(event, "pgh_context", None)
-    metadata = context.metadata if context is not None else {}
-    return metadata.get("user")
 
 
 class _Formatter:
@@ -108,7 +96,7 @@ def _row_entries(model, events) -> list[tuple]:
             if not changes:
                 previous = event
                 continue  # saved without a visible change
-        rows.append(((event.pgh_context_id, event.pgh_created_at), event.pgh_created_at, _context_user(event),
+        rows.append(((event.pgh_context_id, event.pgh_created_at), event.pgh_created_at, event_user_id(event),
                      event.pgh_label, changes, event.pgh_id))
         previous = event
     return rows
@@ -121,7 +109,7 @@ def _link_entries(events, label: str, related: str) -> list[tuple]:
         name = str(getattr(event, related))
         change = Change(label=label, added=[name] if event.pgh_label == "add" else [],
                         removed=[name] if event.pgh_label == "remove" else [])
-        rows.append(((event.pgh_context_id, event.pgh_created_at), event.pgh_created_at, _context_user(event),
+        rows.append(((event.pgh_context_id, event.pgh_created_at), event.pgh_created_at, event_user_id(event),
                      "links", [change], None))
     return rows
 
@@ -131,7 +119,7 @@ WHAT = {"insert": gettext_lazy("Created"), "update": gettext_lazy("Changed"), "d
 
 
 def _entries(rows: list[tuple]) -> list[HistoryEntry]:
-    people = _people(row[2] for row in rows)
+    people = {pk: _display(user) for pk, user in users_by_id(row[2] for row in rows).items()}
     entries = []
     rows.sort(key=lambda row: (row[1], str(row[0][0])))
     for _key, group in groupby(rows, key=lambda row: row[0]):
@@ -149,7 +137,7 @@ def _entries(rows: list[tuple]) -> list[HistoryEntry]:
                 else:
                     changes.append(change)
         user_id = next((row[2] for row in group if row[2] is not None), None)
-        who = people.get(int(user_id), _("unknown user")) if user_id is not None else _("System")
+        who = people.get(user_id, _("unknown user")) if user_id is not None else _("System")
         sequence = min((row[5] for row in group if row[5] is not None), default=0)
         entries.append(HistoryEntry(at=group[0][1], who=who, what=str(WHAT[what]),
                                     changes=changes + list(merged.values()), sequence=sequence))

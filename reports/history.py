@@ -7,12 +7,12 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 
 from django.apps import apps
-from django.contrib.auth import get_user_model
 from django.utils import timezone
 from django.utils.text import Truncator
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
+from mrd_ngo.history import event_user_id, users_by_id
 from mrd_ngo.khmer import EMPTY, format_number, khmer_digits
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, ProgressReport
@@ -49,16 +49,6 @@ def time_label(moment: datetime.datetime | None) -> str:
     return khmer_digits(text) if (get_language() or "").startswith("km") else text
 
 
-def _users(user_ids) -> dict:
-    ids = {int(pk) for pk in user_ids if pk}
-    return get_user_model().objects.in_bulk(ids) if ids else {}
-
-
-def _user_id(event) -> int | None:
-    context = event.pgh_context
-    return (context.metadata or {}).get("user") if context else None
-
-
 @dataclass
 class HistoryEntry:
     """One thing that happened to a report."""
@@ -81,11 +71,11 @@ def report_history(report: ProgressReport) -> list[HistoryEntry]:
     events = list(
         _event_model().objects.filter(pgh_obj_id=report.pk).select_related("pgh_context").order_by("pgh_id")
     )
-    users = _users(_user_id(e) for e in events)
+    users = users_by_id(event_user_id(e) for e in events)
     entries, previous = [], None
     for event in events:
         metadata = (event.pgh_context.metadata if event.pgh_context else None) or {}
-        user = users.get(int(metadata["user"])) if metadata.get("user") else None
+        user = users.get(event_user_id(event))
         imported = str(metadata.get("source", "")).startswith("import")
         entry = HistoryEntry(at=event.pgh_created_at, user=user, action="", status=event.status)
         if event.pgh_label == "insert" or previous is None:
@@ -184,6 +174,6 @@ def conflict_changes(current: ProgressReport, version: int, yours: ReportContent
                                _row_value(*t_pair), _row_value(*y_pair)))
 
     changed_by = None
-    if latest is not None and _user_id(latest):
-        changed_by = _users([_user_id(latest)]).get(int(_user_id(latest)))
+    if latest is not None and event_user_id(latest):
+        changed_by = users_by_id([event_user_id(latest)]).get(event_user_id(latest))
     return Conflict(changed_by=changed_by, changed_at=latest.pgh_created_at if latest else None, fields=fields, rows=rows)
