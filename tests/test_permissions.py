@@ -196,7 +196,7 @@ def test_a_provincial_officer_never_sees_another_provinces_rows(client, world, p
 # its agreements elsewhere may show or be used: reference numbers, focal persons, reports, results.
 
 KAMPOT_REF = "MRD-KAMPOT-0001"
-KAMPOT_SECRETS = (KAMPOT_REF, "Kampot Focal Person", "Kampot NGO Focal", "Kampot achievements only",
+KAMPOT_SECRETS = (KAMPOT_REF, "MRD-KAMPOT-0002", "Kampot Focal Person", "Kampot NGO Focal", "Kampot achievements only",
                   "Kampot challenges only", "8,642", "4,321")
 
 
@@ -204,7 +204,7 @@ KAMPOT_SECRETS = (KAMPOT_REF, "Kampot Focal Person", "Kampot NGO Focal", "Kampot
 def several(world, siem_reap):
     """Multi NGO: Siem Reap agreement to 31 March 2024 (expired today), then a Kampot-only agreement with an
     accepted 2024S1 report holding one Siem Reap result; Shared NGO: one agreement in Siem Reap and Kampot."""
-    from agreements.models import Department, Indicator, Province
+    from agreements.models import Agreement, Department, Indicator, Province
 
     kampot = Province.objects.get(code="07")
     wells = Indicator.objects.get(code="wells")
@@ -215,7 +215,7 @@ def several(world, siem_reap):
         signed_on=datetime.date(2021, 12, 15), valid_from=datetime.date(2022, 1, 1), valid_to=datetime.date(2024, 3, 31),
     )
     current = AgreementFactory(
-        provinces=[kampot], ngo=old.ngo, reference_number=KAMPOT_REF, department=roads,
+        provinces=[kampot], ngo=old.ngo, reference_number=KAMPOT_REF, department=roads, renews=old,
         mrd_focal_person="Kampot Focal Person", ngo_focal_person="Kampot NGO Focal",
         signed_on=datetime.date(2024, 3, 20), valid_from=datetime.date(2024, 4, 1), valid_to=datetime.date(2030, 12, 31),
     )
@@ -227,12 +227,19 @@ def several(world, siem_reap):
     )
     IndicatorValueFactory(report=kampot_report, province=kampot, indicator=wells, value=50)
     stray = IndicatorValueFactory(report=kampot_report, province=siem_reap, indicator=wells, value=8642)
+    # Moved NGO: a Kampot agreement renewed in 2024 by one in Siem Reap (the renewal names what it renews).
+    moved_from = AgreementFactory(provinces=[kampot], ngo__name_en="Moved NGO", reference_number="MRD-KAMPOT-0002",
+                                  valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2023, 12, 31))
+    AgreementFactory(provinces=[siem_reap], ngo=moved_from.ngo, renews=moved_from, reference_number="MRD-SIEMREAP-MOVED",
+                     signed_on=datetime.date(2024, 2, 1), valid_from=datetime.date(2024, 1, 1),
+                     valid_to=datetime.date(2030, 12, 31))
     shared = AgreementFactory(provinces=[siem_reap, kampot], ngo__name_en="Shared NGO", reference_number="MRD-SHARED",
                               valid_to=datetime.date(2030, 12, 31))
     shared_report = ProgressReportFactory(agreement=shared, period=world["period"], achievements="Shared work")
     IndicatorValueFactory(report=shared_report, province=siem_reap, indicator=wells, value=11)
     kampot_value = IndicatorValueFactory(report=shared_report, province=kampot, indicator=wells, value=4321)
-    return {**world, "second": second, "multi": old.ngo, "old": old, "kampot_agreement": current,
+    moved = Agreement.objects.get(reference_number="MRD-SIEMREAP-MOVED")
+    return {**world, "moved": moved, "second": second, "multi": old.ngo, "old": old, "kampot_agreement": current,
             "kampot_report": kampot_report, "stray": stray, "shared": shared, "shared_report": shared_report,
             "kampot_value": kampot_value, "kampot": kampot, "wells": wells, "roads": roads}
 
@@ -281,6 +288,9 @@ def test_nothing_of_an_agreement_outside_the_province_shows_on_any_page_or_expor
         reverse("agreements:agreement_list"), reverse("agreements:agreement_list") + "?_export=csv",
         reverse("agreements:expiring_board"),
         reverse("agreements:ngo_detail", args=[w["multi"].pk]), reverse("agreements:ngo_detail", args=[w["shared"].ngo_id]),
+        reverse("agreements:ngo_detail", args=[w["moved"].ngo_id]),
+        reverse("agreements:agreement_detail", args=[w["moved"].pk]),
+        reverse("agreements:ngo_list") + "?q=Moved", reverse("agreements:agreement_list") + "?q=Moved",
         reverse("agreements:agreement_detail", args=[w["old"].pk]),
         reverse("agreements:agreement_detail", args=[w["shared"].pk]),
         reverse("reports:list"), reverse("reports:list") + "?_export=csv",
