@@ -10,7 +10,8 @@ The rule for a provincial officer (national roles see every row; a user without 
   shown or used of its agreements (its agreement in force, the agreement a report is filed under, the
   template, the import, filters) is only among the visible agreements;
 - a **report** is visible exactly when its agreement is visible (a result in their province does not
-  make a report of another province's agreement visible);
+  make a report of another province's agreement visible), so a visible report's agreement is always
+  visible too and `report.agreement` may be shown as it is;
 - an **indicator result** is visible when it is in their province and its report is visible: within a
   report of an agreement covering several provinces they see and change only their province's results;
 - a **village** is visible when it is in their province.
