@@ -502,3 +502,43 @@ def test_completeness_counts_only_reports_the_officer_may_see(client, several, p
     completeness = client.get(reverse("reports:completeness", args=[several["period"].code])).context["completeness"]
     multi = next(item for item in completeness.expected if item.ngo == several["multi"])
     assert multi.agreement == several["old"] and multi.report is None and not multi.received
+
+
+def test_a_renewal_in_another_province_is_neither_named_nor_followed_on_the_expiring_board(
+    client, siem_reap, provincial_user
+):
+    from agreements.models import Province
+
+    ending = AgreementFactory(provinces=[siem_reap], ngo__name_en="Ending NGO", reference_number="MRD-SR-ENDING",
+                              valid_from=datetime.date.today() - datetime.timedelta(days=300),
+                              valid_to=datetime.date.today() + datetime.timedelta(days=20))
+    AgreementFactory(provinces=[Province.objects.get(code="07")], ngo=ending.ngo, renews=ending, signed_on=None,
+                     reference_number=KAMPOT_REF, valid_from=ending.valid_to + datetime.timedelta(days=1),
+                     valid_to=ending.valid_to + datetime.timedelta(days=1000))
+    _english(client).force_login(provincial_user)
+    for url in (reverse("agreements:expiring_board"), reverse("agreements:agreement_detail", args=[ending.pk]),
+                reverse("agreements:ngo_detail", args=[ending.ngo_id])):
+        body = client.get(url).content.decode()
+        assert "MRD-SR-ENDING" in body and _leaks(body) == [], url
+    # For them it simply ends within 30 days; the renewal in progress is another province's business.
+    board = client.get(reverse("agreements:expiring_board")).context
+    assert [a.reference_number for a in dict((key, rows) for key, _label, rows in board["sections"])["30"]] == ["MRD-SR-ENDING"]
+    assert board["renewing"] == []
+
+
+def test_the_history_does_not_name_an_agreement_of_another_province(siem_reap, provincial_user, admin_user):
+    import pghistory
+
+    from agreements.history import agreement_history
+    from agreements.models import Province
+
+    hidden = AgreementFactory(provinces=[Province.objects.get(code="07")], reference_number=KAMPOT_REF,
+                              valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2022, 12, 31))
+    shown = AgreementFactory(provinces=[siem_reap], ngo=hidden.ngo, valid_from=datetime.date(2023, 1, 1))
+    with pghistory.context(user=admin_user.pk):
+        shown.renews = hidden
+        shown.save()
+    changes = [change for entry in agreement_history(shown, user=provincial_user) for change in entry.changes]
+    assert [(c.old, c.new) for c in changes if c.label == "renews"] == [("–", "(an agreement of another province)")]
+    changes = [change for entry in agreement_history(shown, user=admin_user) for change in entry.changes]
+    assert [c.new for c in changes if c.label == "renews"] == [KAMPOT_REF]
