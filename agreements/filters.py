@@ -108,12 +108,16 @@ class NGOFilter(django_filters.FilterSet):
         fields = []
         form = FilterForm
 
-    @staticmethod
-    def _with_agreement(queryset, condition: Q, statuses: bool = False):
-        agreements = Agreement.objects.filter(ngo=OuterRef("pk"))
+    def _with_agreement(self, queryset, condition: Q, statuses: bool = False):
+        """NGOs with an agreement meeting `condition`, among the agreements the user may see only.
+
+        Searching every agreement would let a provincial officer learn, from which NGOs a filter keeps,
+        where an NGO works outside their province.
+        """
+        agreements = Agreement.objects.visible_to(self.request.user if self.request else None)
         if statuses:
             agreements = agreements.with_status()
-        return queryset.filter(Exists(agreements.filter(condition)))
+        return queryset.with_agreement_among(agreements.filter(condition))
 
     def filter_search(self, queryset, name, value):
         return queryset.search(value)
@@ -122,8 +126,8 @@ class NGOFilter(django_filters.FilterSet):
         return queryset.filter(Exists(NGO.sectors.through.objects.filter(ngo=OuterRef("pk"), sector=value)))
 
     def filter_agreements_province(self, queryset, name, value):
-        covered = Agreement.provinces.through.objects.filter(agreement__ngo=OuterRef("pk"), province=value)
-        return queryset.filter(Exists(covered))
+        covered = Agreement.provinces.through.objects.filter(agreement=OuterRef("pk"), province=value)
+        return self._with_agreement(queryset, Q(Exists(covered)))
 
     def filter_agreements_department(self, queryset, name, value):
         return self._with_agreement(queryset, Q(department=value))

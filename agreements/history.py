@@ -45,20 +45,24 @@ class HistoryEntry:
 class _Formatter:
     """Writes field values the way the pages do; looks up the names of related rows in bulk."""
 
-    def __init__(self, model, events):
+    def __init__(self, model, events, user=None):
         self.model = model
         self.lang = get_language()
         self.names: dict[str, dict] = {}
+        self.hidden: dict[str, str] = {}
         related = {f.name: f for f in model._meta.concrete_fields if f.is_relation}
         for name, model_field in related.items():
             ids = {getattr(e, model_field.attname) for e in events} - {None}
             target = model_field.related_model
             if not ids:
                 continue
-            rows = target._default_manager.filter(pk__in=ids)
             if target is registry.Agreement:
+                # An agreement named in the history (the one renewed) only if the user may see it.
+                rows = registry.Agreement.objects.visible_to(user).filter(pk__in=ids)
                 self.names[name] = dict(rows.values_list("pk", "reference_number"))
+                self.hidden[name] = _("(an agreement of another province)")
             else:
+                rows = target._default_manager.filter(pk__in=ids)
                 self.names[name] = {row.pk: str(row) for row in rows}
 
     def fields(self):
@@ -69,7 +73,7 @@ class _Formatter:
         if raw is None or raw == "":
             return EMPTY
         if model_field.is_relation:
-            return self.names.get(model_field.name, {}).get(raw, f"#{raw}")
+            return self.names.get(model_field.name, {}).get(raw, self.hidden.get(model_field.name, f"#{raw}"))
         if model_field.choices:
             return str(dict(model_field.flatchoices).get(raw, raw))
         if isinstance(model_field, models.BooleanField):
@@ -81,9 +85,9 @@ class _Formatter:
         return str(raw)
 
 
-def _row_entries(model, events) -> list[tuple]:
+def _row_entries(model, events, user=None) -> list[tuple]:
     """(group key, at, user id, label, [Change]) for each insert/update/delete of the row itself."""
-    formatter = _Formatter(model, events)
+    formatter = _Formatter(model, events, user)
     rows, previous = [], None
     for event in events:
         changes = []
@@ -144,11 +148,11 @@ def _entries(rows: list[tuple]) -> list[HistoryEntry]:
     return entries
 
 
-def agreement_history(agreement: registry.Agreement) -> list[HistoryEntry]:
-    """The agreement's history, newest first: its changes, its provinces and sectors, its flags."""
+def agreement_history(agreement: registry.Agreement, *, user) -> list[HistoryEntry]:
+    """The agreement's history as `user` may read it, newest first: its changes, its provinces and sectors, its flags."""
     events = list(registry.AgreementEvent.objects.filter(pgh_obj_id=agreement.pk).select_related("pgh_context")
                   .order_by("pgh_id"))
-    rows = _row_entries(registry.Agreement, events)
+    rows = _row_entries(registry.Agreement, events, user)
     rows += _link_entries(
         registry.AgreementProvinceEvent.objects.filter(agreement_id=agreement.pk).select_related("pgh_context", "province"),
         str(registry.Agreement._meta.get_field("provinces").verbose_name), "province",

@@ -129,9 +129,17 @@ class Village(BilingualName):
 
 class NGOQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
-        """An NGO touches a province when one of its agreements covers it."""
+        """An NGO touches a province when one of its agreements covers it (an expired one too)."""
         covered = Agreement.provinces.through.objects.filter(agreement__ngo_id=OuterRef("pk"), province_id=province_id)
         return Q(Exists(covered))
+
+    def with_agreement_among(self, agreements: "AgreementQuerySet"):
+        """NGOs with at least one agreement in `agreements`.
+
+        Filters that reach an NGO through its agreements pass `Agreement.objects.visible_to(user)...`
+        here, so they never reveal where an NGO works outside what the user may see.
+        """
+        return self.filter(Exists(agreements.filter(ngo=OuterRef("pk")).order_by()))
 
     def search(self, query: str):
         """NGOs whose Khmer or English name or acronym contains every word of `query` (Khmer folded)."""
@@ -258,6 +266,18 @@ class AgreementQuerySet(RestrictedQuerySet):
             .alias(effective_end=Least("valid_to", "terminated_on"))
             .filter(valid_from__lte=end, effective_end__gte=valid_from)
             .order_by("valid_from")
+        )
+
+    def with_renewal_chain(self, user):
+        """Prefetch `visible_predecessor` and `visible_successor`: the renewal chain as far as `user` may see it.
+
+        A page shows the agreement an agreement renews, or the one renewing it, only through these:
+        `agreement.renews` and `agreement.successor` may be agreements of another province.
+        """
+        visible = Agreement.objects.visible_to(user)
+        return self.prefetch_related(
+            models.Prefetch("renews", queryset=visible, to_attr="visible_predecessor"),
+            models.Prefetch("successor", queryset=visible, to_attr="visible_successor"),
         )
 
     def with_open_flags(self):

@@ -142,8 +142,8 @@ class NGODetailView(PermissionRequiredMixin, DetailView):
         ngo = self.object
         agreements = list(
             Agreement.objects.visible_to(self.request.user).filter(ngo=ngo).with_status()
-            .select_related("renews", "department").prefetch_related("provinces").with_open_flags()
-            .order_by("valid_from")
+            .select_related("department").prefetch_related("provinces").with_open_flags()
+            .with_renewal_chain(self.request.user).order_by("valid_from")
         )
         context.update(
             agreements=agreements,
@@ -163,27 +163,26 @@ class AgreementDetailView(PermissionRequiredMixin, DetailView):
     def get_queryset(self):
         return (
             Agreement.objects.visible_to(self.request.user).with_status()
-            .select_related("ngo", "department", "renews", "successor").prefetch_related("provinces", "sectors")
+            .select_related("ngo", "department", "successor").prefetch_related("provinces", "sectors")
+            .with_renewal_chain(self.request.user)
         )
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         agreement = self.object
         user = self.request.user
-        visible_ids = set(Agreement.objects.visible_to(user).filter(ngo=agreement.ngo_id).values_list("pk", flat=True))
         entries = list(agreement.checklist_entries.select_related("item"))
         flags = list(agreement.flags.select_related("follow_up_by", "flagged_by", "cleared_by"))
-        successor = getattr(agreement, "successor", None)  # None when there is no successor
         context.update(
-            predecessor=agreement.renews if agreement.renews_id in visible_ids else None,
-            successor=successor if successor is not None and successor.pk in visible_ids else None,
+            predecessor=agreement.visible_predecessor,
+            successor=agreement.visible_successor,
             open_flag=next((f for f in flags if f.is_open), None),
             flags=flags,
             notices=agreement.expiry_notices.all(),
             checklist=entries,
             checklist_received=sum(1 for e in entries if e.received_on),
             checklist_form=ChecklistForm(entries=entries) if entries and user.has_perm("agreements.change_agreement") else None,
-            history=agreement_history(agreement),
+            history=agreement_history(agreement, user=user),
             today=timezone.localdate(),
         )
         return context
@@ -505,8 +504,9 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
             Agreement.objects.visible_to(self.request.user)
             .with_status(today, window_days=90)
             .filter(status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXPIRED])
-            .select_related("ngo", "successor")
-            .prefetch_related(Prefetch("successor__checklist_entries"))
+            .select_related("ngo")
+            .with_renewal_chain(self.request.user)
+            .prefetch_related(Prefetch("visible_successor__checklist_entries"))
             .with_open_flags()
             .order_by("valid_to", "reference_number")
         )
@@ -514,8 +514,9 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
         for agreement in agreements:
             agreement.days_to_end = (agreement.valid_to - today).days
             agreement.days_since_end = -agreement.days_to_end
-            if getattr(agreement, "successor", None) is not None:
-                entries = list(agreement.successor.checklist_entries.all())
+            # A renewal the user may not see (another province's agreement) is not theirs to follow.
+            if agreement.visible_successor is not None:
+                entries = list(agreement.visible_successor.checklist_entries.all())
                 agreement.checklist_total = len(entries)
                 agreement.checklist_received = sum(1 for e in entries if e.received_on)
                 groups["renewing"].append(agreement)

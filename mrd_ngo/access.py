@@ -1,6 +1,23 @@
 """The one place that decides which rows a user may see. Deny by default.
 
-Every list, detail page, export, download and PDF starts from `Model.objects.visible_to(user)`.
+Every list, detail page, form, export, download, import and PDF starts from
+`Model.objects.visible_to(user)`, and so does every step from a visible row to a related one:
+an NGO's agreements are `Agreement.objects.visible_to(user).filter(ngo=...)`, never `ngo.agreements`.
+
+The rule for a provincial officer (national roles see every row; a user without a role, none):
+- an **agreement** is visible when it covers their province;
+- an **NGO** is visible when one of its agreements covers their province (even an expired one); what is
+  shown or used of its agreements (its agreement in force, the agreement a report is filed under, the
+  template, the import, filters) is only among the visible agreements;
+- a **report** is visible exactly when its agreement is visible (a result in their province does not
+  make a report of another province's agreement visible), so a visible report's agreement is always
+  visible too and `report.agreement` may be shown as it is;
+- an **indicator result** is visible when it is in their province and its report is visible: within a
+  report of an agreement covering several provinces they see and change only their province's results;
+- a **village** is visible when it is in their province.
+Each model says what "touches a province" means in `in_province`; the helpers on the querysets
+(`Agreement.objects.in_force_for`, `NGO.objects.with_agreement_among`, ...) take the visible rows as
+their input, so the rule is written here and only called elsewhere.
 """
 from django.db import models
 from django.db.models import Q
@@ -12,7 +29,7 @@ class RestrictedQuerySet(models.QuerySet):
     """A QuerySet that knows which of its rows touch a province, and so who may see them."""
 
     def in_province(self, province_id: int) -> Q:
-        """The condition for rows that touch `province_id`; each model says what that means."""
+        """The condition for rows a provincial officer of `province_id` may see; each model says what that means."""
         raise NotImplementedError
 
     def visible_to(self, user) -> "RestrictedQuerySet":

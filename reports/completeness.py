@@ -104,7 +104,8 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
         by_ngo.setdefault(agreement.ngo_id, []).append(agreement)
 
     reports: dict[int, ProgressReport] = {}
-    for report in ProgressReport.objects.filter(period=period, ngo_id__in=list(by_ngo)).order_by("pk"):
+    # Only reports the user may see: a report under another province's agreement neither counts nor shows.
+    for report in ProgressReport.objects.visible_to(user).filter(period=period, ngo_id__in=list(by_ngo)).order_by("pk"):
         best = reports.get(report.ngo_id)
         if best is None or _better(report, best):
             reports[report.ngo_id] = report

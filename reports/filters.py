@@ -59,14 +59,23 @@ class ProgressReportFilter(django_filters.FilterSet):
             condition &= Q(ngo__search_text__contains=term) | Q(agreement__reference_number__icontains=term)
         return queryset.filter(condition)
 
+    def _visible_results(self):
+        """The results the user may see: a filter must not reveal results in another province."""
+        return IndicatorValue.objects.visible_to(self.request.user if self.request else None)
+
     def filter_province(self, queryset, name, value):
-        return queryset.filter(queryset.in_province(value.pk)) if value else queryset
+        """Reports whose agreement covers the province, or with a result there the user may see."""
+        if not value:
+            return queryset
+        covered = Agreement.provinces.through.objects.filter(agreement_id=OuterRef("agreement_id"), province_id=value.pk)
+        results = self._visible_results().filter(report_id=OuterRef("pk"), province_id=value.pk)
+        return queryset.filter(Exists(covered) | Exists(results))
 
     def filter_sector(self, queryset, name, value):
         if not value:
             return queryset
         covered = Agreement.sectors.through.objects.filter(agreement_id=OuterRef("agreement_id"), sector_id=value.pk)
-        results = IndicatorValue.objects.filter(report_id=OuterRef("pk"), indicator__sector_id=value.pk)
+        results = self._visible_results().filter(report_id=OuterRef("pk"), indicator__sector_id=value.pk)
         return queryset.filter(Exists(covered) | Exists(results))
 
     def filter_late(self, queryset, name, value):

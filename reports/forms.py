@@ -13,7 +13,9 @@ from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
 from reports.models import ProgressReport, ReportingPeriod
-from reports.services import CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, province_scope, row_problems
+from reports.services import (
+    CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, no_agreement_message, province_scope, row_problems,
+)
 
 
 class NumberTextInput(FigureInput):
@@ -72,6 +74,7 @@ class ReportStartForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
+        self.user = user
         self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
         self.agreement = None
 
@@ -85,12 +88,14 @@ class ReportStartForm(BootstrapFormMixin, forms.Form):
                 gettext("%(period)s is locked: its reports are read-only. An administrator can unlock it.")
                 % {"period": semester_label(period.year, period.half, get_language())}
             )
-        self.agreement = agreement_in_force(ngo=ngo, period=period)
+        # Only agreements the user may see are offered or named (a provincial officer: those of their province).
+        self.agreement = agreement_in_force(ngo=ngo, period=period, user=self.user)
         if self.agreement is None:
-            others = [_agreement_line(a) for a in ngo.agreements.filter(signed_on__isnull=False).order_by("valid_from")]
-            message = gettext(
-                "%(ngo)s has no signed cooperation agreement in force during %(period)s: no report can be entered for it."
-            ) % {"ngo": ngo.name, "period": semester_label(period.year, period.half, get_language())}
+            others = [
+                _agreement_line(a) for a in Agreement.objects.visible_to(self.user)
+                .filter(ngo=ngo, signed_on__isnull=False).order_by("valid_from")
+            ]
+            message = no_agreement_message(ngo=ngo, period=period, user=self.user)
             if others:
                 message += " " + gettext("Its agreements: %(list)s.") % {"list": "; ".join(others)}
             raise forms.ValidationError(message, code="no_agreement")

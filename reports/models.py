@@ -73,10 +73,12 @@ class ReportingPeriod(models.Model):
 
 class ProgressReportQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
-        """A report touches a province when its agreement covers it or it has results there."""
+        """A report is seen in a province exactly when its agreement covers it.
+
+        A result typed in the province does not make the report of another province's agreement visible.
+        """
         covered = Agreement.provinces.through.objects.filter(agreement_id=OuterRef("agreement_id"), province_id=province_id)
-        results = IndicatorValue.objects.filter(report_id=OuterRef("pk"), province_id=province_id)
-        return Q(Exists(covered)) | Q(Exists(results))
+        return Q(Exists(covered))
 
     def for_period(self, period: ReportingPeriod):
         return self.filter(period=period)
@@ -155,7 +157,11 @@ class ProgressReport(models.Model):
 
 class IndicatorValueQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
-        return Q(province_id=province_id)
+        """A result is seen in a province when it is there and its report is seen there (its agreement covers it)."""
+        covered = Agreement.provinces.through.objects.filter(
+            agreement_id=OuterRef("report__agreement_id"), province_id=province_id
+        )
+        return Q(province_id=province_id) & Q(Exists(covered))
 
 
 class IndicatorValue(models.Model):

@@ -79,14 +79,44 @@ def province_scope(user) -> int | None:
     return user_province_id(user) if user_role(user) == Role.PROVINCIAL_OFFICER else None
 
 
-def agreement_in_force(*, ngo: NGO, period: ReportingPeriod) -> Agreement | None:
-    """The NGO's signed agreement in force during the period (the latest one if it was renewed mid-semester)."""
+def agreement_in_force(*, ngo: NGO, period: ReportingPeriod, user) -> Agreement | None:
+    """The NGO's signed agreement in force during the period that `user` may see (the latest one if it was
+    renewed mid-semester): the agreement a report is filed under, and the one its template and import name.
+
+    Only visible agreements count: a provincial officer never files, or reads the name of, an agreement of
+    another province, even when it is the NGO's agreement in force.
+    """
     return (
-        Agreement.objects.in_force_during(period.start, period.end)
+        Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
         .filter(ngo=ngo)
         .prefetch_related("provinces", "sectors")
         .order_by("-valid_from")
         .first()
+    )
+
+
+def no_agreement_message(*, ngo: NGO, period: ReportingPeriod, user) -> str:
+    """Why no report can be entered: no agreement in force that `user` may see (the same words whatever exists elsewhere)."""
+    scope = province_scope(user)
+    if scope is not None:
+        return _("%(ngo)s has no signed cooperation agreement covering %(province)s in force during %(period)s: "
+                 "you cannot enter a report for it.") % {
+            "ngo": ngo.name, "province": Province.objects.get(pk=scope).name, "period": _period_label(period),
+        }
+    return _("%(ngo)s has no signed cooperation agreement in force during %(period)s: no report can be entered for it.") % {
+        "ngo": ngo.name, "period": _period_label(period),
+    }
+
+
+def visible_report_of(*, ngo: NGO, period: ReportingPeriod, user) -> ProgressReport | None:
+    """The NGO's report for the period among those `user` may see (the one a new report would duplicate).
+
+    A report the user may not see is never mentioned: a provincial officer then files their own
+    report under the agreement they see (one report per NGO, agreement and semester).
+    """
+    return (
+        ProgressReport.objects.visible_to(user).filter(ngo=ngo, period=period)
+        .select_related("period").order_by("-agreement__valid_from", "pk").first()
     )
 
 
@@ -268,14 +298,11 @@ def report_create(*, user, ngo: NGO, period: ReportingPeriod, content: ReportCon
     if not NGO.objects.visible_to(user).filter(pk=ngo.pk).exists():
         raise PermissionDenied(_("You may not enter reports for this NGO."))
     _check_period_open(period)
-    agreement = agreement_in_force(ngo=ngo, period=period)
+    # Filed under an agreement the user may see, never under one of another province.
+    agreement = agreement_in_force(ngo=ngo, period=period, user=user)
     if agreement is None:
-        raise ValidationError(
-            _("%(ngo)s has no signed cooperation agreement in force during %(period)s: no report can be entered for it.")
-            % {"ngo": ngo.name, "period": _period_label(period)},
-            code="no_agreement",
-        )
-    if ProgressReport.objects.filter(ngo=ngo, period=period).exists():
+        raise ValidationError(no_agreement_message(ngo=ngo, period=period, user=user), code="no_agreement")
+    if visible_report_of(ngo=ngo, period=period, user=user) is not None:
         raise ValidationError(
             _("%(ngo)s already has a report for %(period)s.") % {"ngo": ngo.name, "period": _period_label(period)},
             code="exists",
@@ -327,7 +354,7 @@ def report_update(*, user, report: ProgressReport, version: int, content: Report
 def report_save(*, user, ngo: NGO, period: ReportingPeriod, content: ReportContent, version: int | None,
                 source: str = "") -> ProgressReport:
     """Create the NGO's report for the period, or update it when it exists (`version` required then)."""
-    existing = ProgressReport.objects.filter(ngo=ngo, period=period).first()
+    existing = visible_report_of(ngo=ngo, period=period, user=user)
     if existing is None:
         if version is not None:
             raise ValidationError(_("The report you started from no longer exists."), code="gone")

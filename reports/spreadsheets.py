@@ -29,7 +29,8 @@ from mrd_ngo.khmer import format_number, normalize_khmer, semester_label, wester
 from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
 from reports.services import (
-    NARRATIVE_FIELDS, ReportContent, ResultRow, agreement_in_force, province_scope, row_problems, scope_warnings,
+    NARRATIVE_FIELDS, ReportContent, ResultRow, agreement_in_force, no_agreement_message, province_scope, row_problems,
+    scope_warnings,
 )
 
 SHEET_REPORT = "Report"
@@ -357,11 +358,10 @@ def _read(workbook, *, ngo, period, user) -> ParsedReport:
         report_problem("period", _("wrong period: this template is for %(file_period)s, not for %(period)s.") % {
             "file_period": shown, "period": semester_label(period.year, period.half, lang),
         })
-    agreement = agreement_in_force(ngo=ngo, period=period)
+    # Only an agreement the user may see is used or named (never another province's).
+    agreement = agreement_in_force(ngo=ngo, period=period, user=user)
     if agreement is None:
-        report_problem("agreement", _("%(ngo)s has no signed cooperation agreement in force during %(period)s.") % {
-            "ngo": ngo.name, "period": semester_label(period.year, period.half, lang),
-        })
+        report_problem("agreement", no_agreement_message(ngo=ngo, period=period, user=user))
     if fields.get("beneficiaries_total") is not None and fields.get("beneficiaries_female") is not None:
         if fields["beneficiaries_female"] > fields["beneficiaries_total"]:
             report_problem("beneficiaries_female", _("female greater than total: %(female)s women out of %(total)s beneficiaries.") % {

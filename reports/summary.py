@@ -23,7 +23,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Subquery
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -871,13 +871,17 @@ def _agreement_lists(period: ReportingPeriod, scope: _Scope) -> AgreementLists:
     until = semester_bounds(year, half)[1]
     previous_start = semester_bounds(*previous_semester(period.year, period.half))[0]
     base = scope.restrict(Agreement.objects.all())
-    later_agreement = Agreement.objects.filter(
+    # The NGO's other agreements (later, earlier, the one renewed) only among those the user may see:
+    # a provincial summary says nothing of where else an NGO works.
+    later_agreement = base.filter(
         ngo=OuterRef("ngo"), signed_on__isnull=False, valid_from__gt=OuterRef("valid_to")
     )
-    earlier_agreement = Agreement.objects.filter(ngo=OuterRef("ngo"), valid_from__lt=OuterRef("valid_from"))
+    earlier_agreement = base.filter(ngo=OuterRef("ngo"), valid_from__lt=OuterRef("valid_from"))
+    renewed = base.filter(pk=OuterRef("renews_id")).values("reference_number")[:1]
+    base = base.annotate(renews_reference=Subquery(renewed))
     fields = (
         "id", "ngo__name_km", "ngo__name_en", "reference_number", "signed_on", "valid_from", "valid_to",
-        "department__name_km", "department__name_en", "renews__reference_number",
+        "department__name_km", "department__name_en", "renews_reference",
     )
     lists = {
         # Ended during this or the previous semester, no signed successor and no later agreement of the NGO.
@@ -905,7 +909,7 @@ def _agreement_lists(period: ReportingPeriod, scope: _Scope) -> AgreementLists:
         return AgreementRow(
             ngo=_name(r, "ngo__"), reference_number=r["reference_number"], signed_on=r["signed_on"],
             valid_from=r["valid_from"], valid_to=r["valid_to"], department=department,
-            sectors=tuple(sectors.get(r["id"], ())), renews_reference=r["renews__reference_number"] or "",
+            sectors=tuple(sectors.get(r["id"], ())), renews_reference=r["renews_reference"] or "",
             is_new_partner=r["is_new_partner"],
         )
 

@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
-from agreements.models import NGO, Village
+from agreements.models import NGO, Province, Village
 from mrd_ngo.khmer import format_number
 from reports import services
 from reports.choices import ReportStatus
@@ -158,11 +158,9 @@ def report_new(request):
     if not start.is_bound or not start.is_valid():
         return render(request, "reports/report_start.html", {"start": start})
     ngo, period, agreement = start.cleaned_data["ngo"], start.cleaned_data["period"], start.agreement
-    existing = ProgressReport.objects.filter(ngo=ngo, period=period).select_related("period").first()
+    # Only a report the user may see is mentioned; without one, they file their own under `agreement`.
+    existing = services.visible_report_of(ngo=ngo, period=period, user=request.user)
     if existing is not None:
-        if not ProgressReport.objects.visible_to(request.user).filter(pk=existing.pk).exists():
-            start.add_error(None, _("This NGO already has a report for this semester."))
-            return render(request, "reports/report_start.html", {"start": start})
         messages.info(request, _("This NGO already has a report for this semester: here it is."))
         if services.can_edit(request.user, existing):
             return redirect("reports:edit", pk=existing.pk)
@@ -383,10 +381,16 @@ def report_template(request, period):
     except ValueError:
         raise Http404 from None
     ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=ngo_id)
-    agreement = services.agreement_in_force(ngo=ngo, period=period)
+    agreement = services.agreement_in_force(ngo=ngo, period=period, user=request.user)
     if agreement is None:
-        messages.error(request, _("%(ngo)s has no signed cooperation agreement in force during this semester: there is no template to fill in.")
-                       % {"ngo": ngo.name})
+        scope = services.province_scope(request.user)
+        if scope is None:
+            message = _("%(ngo)s has no signed cooperation agreement in force during this semester: there is no template to fill in.") % {
+                "ngo": ngo.name}
+        else:
+            message = _("%(ngo)s has no signed cooperation agreement covering %(province)s in force during this semester: "
+                        "there is no template to fill in.") % {"ngo": ngo.name, "province": Province.objects.get(pk=scope).name}
+        messages.error(request, message)
         return redirect("reports:completeness", period=period.code)
     response = HttpResponse(build_template(ngo=ngo, period=period, agreement=agreement, user=request.user), content_type=XLSX)
     response["Content-Disposition"] = f'attachment; filename="{template_filename(ngo, period)}"'
@@ -415,11 +419,9 @@ def report_import(request):
     if not form.is_valid():
         return render(request, "reports/import_upload.html", {"form": form}, status=400)
     ngo, period, upload = form.cleaned_data["ngo"], form.cleaned_data["period"], form.cleaned_data["file"]
-    existing = ProgressReport.objects.filter(ngo=ngo, period=period).select_related("period").first()
+    existing = services.visible_report_of(ngo=ngo, period=period, user=request.user)
     if period.is_locked:
         form.add_error("period", _("This semester is locked: its reports are read-only."))
-    elif existing is not None and not ProgressReport.objects.visible_to(request.user).filter(pk=existing.pk).exists():
-        form.add_error("ngo", _("This NGO already has a report for this semester."))
     elif existing is not None and not services.can_edit(request.user, existing):
         form.add_error("ngo", _("This NGO's report for this semester is already submitted or accepted: it cannot be replaced by an import."))
     else:

@@ -188,3 +188,357 @@ def test_a_provincial_officer_never_sees_another_provinces_rows(client, world, p
         assert "Elsewhere NGO" not in body, url
         assert world["there"].reference_number not in body, url
     assert "Here NGO" in client.get(reverse("agreements:ngo_list")).content.decode()
+
+
+# ---- An NGO working in several provinces (issue 10) ------------------------------------------------
+#
+# The Siem Reap officer sees an NGO through any agreement in Siem Reap, even an expired one; nothing of
+# its agreements elsewhere may show or be used: reference numbers, focal persons, reports, results.
+
+KAMPOT_REF = "MRD-KAMPOT-0001"
+KAMPOT_SECRETS = (KAMPOT_REF, "MRD-KAMPOT-0002", "Kampot Focal Person", "Kampot NGO Focal", "Kampot achievements only",
+                  "Kampot challenges only", "8,642", "4,321")
+
+
+@pytest.fixture
+def several(world, siem_reap):
+    """Multi NGO: Siem Reap agreement to 31 March 2024 (expired today), then a Kampot-only agreement with an
+    accepted 2024S1 report holding one Siem Reap result; Shared NGO: one agreement in Siem Reap and Kampot."""
+    from agreements.models import Agreement, Department, Indicator, Province
+
+    kampot = Province.objects.get(code="07")
+    wells = Indicator.objects.get(code="wells")
+    roads, water = Department.objects.get(code="rural-roads"), Department.objects.get(code="water-supply")
+    second = ReportingPeriodFactory(year=2024, half=2, due_date=datetime.date(2025, 1, 31))
+    old = AgreementFactory(
+        provinces=[siem_reap], ngo__name_en="Multi NGO", reference_number="MRD-SIEMREAP-OLD", department=water,
+        signed_on=datetime.date(2021, 12, 15), valid_from=datetime.date(2022, 1, 1), valid_to=datetime.date(2024, 3, 31),
+    )
+    current = AgreementFactory(
+        provinces=[kampot], ngo=old.ngo, reference_number=KAMPOT_REF, department=roads, renews=old,
+        mrd_focal_person="Kampot Focal Person", ngo_focal_person="Kampot NGO Focal",
+        signed_on=datetime.date(2024, 3, 20), valid_from=datetime.date(2024, 4, 1), valid_to=datetime.date(2030, 12, 31),
+    )
+    kampot_report = ProgressReportFactory(
+        agreement=current, period=world["period"], status=ReportStatus.ACCEPTED,
+        submitted_at=datetime.datetime(2024, 7, 10, tzinfo=datetime.UTC),
+        accepted_at=datetime.datetime(2024, 7, 20, tzinfo=datetime.UTC),
+        achievements="Kampot achievements only", challenges="Kampot challenges only",
+    )
+    IndicatorValueFactory(report=kampot_report, province=kampot, indicator=wells, value=50)
+    stray = IndicatorValueFactory(report=kampot_report, province=siem_reap, indicator=wells, value=8642)
+    # Moved NGO: a Kampot agreement renewed in 2024 by one in Siem Reap (the renewal names what it renews).
+    moved_from = AgreementFactory(provinces=[kampot], ngo__name_en="Moved NGO", reference_number="MRD-KAMPOT-0002",
+                                  valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2023, 12, 31))
+    AgreementFactory(provinces=[siem_reap], ngo=moved_from.ngo, renews=moved_from, reference_number="MRD-SIEMREAP-MOVED",
+                     signed_on=datetime.date(2024, 2, 1), valid_from=datetime.date(2024, 1, 1),
+                     valid_to=datetime.date(2030, 12, 31))
+    shared = AgreementFactory(provinces=[siem_reap, kampot], ngo__name_en="Shared NGO", reference_number="MRD-SHARED",
+                              valid_to=datetime.date(2030, 12, 31))
+    shared_report = ProgressReportFactory(agreement=shared, period=world["period"], achievements="Shared work")
+    IndicatorValueFactory(report=shared_report, province=siem_reap, indicator=wells, value=11)
+    kampot_value = IndicatorValueFactory(report=shared_report, province=kampot, indicator=wells, value=4321)
+    moved = Agreement.objects.get(reference_number="MRD-SIEMREAP-MOVED")
+    return {**world, "moved": moved, "second": second, "multi": old.ngo, "old": old, "kampot_agreement": current,
+            "kampot_report": kampot_report, "stray": stray, "shared": shared, "shared_report": shared_report,
+            "kampot_value": kampot_value, "kampot": kampot, "wells": wells, "roads": roads}
+
+
+def _english(client):
+    from django.conf import settings
+
+    client.cookies[settings.LANGUAGE_COOKIE_NAME] = "en"
+    return client
+
+
+def _leaks(body: str) -> list[str]:
+    return [secret for secret in KAMPOT_SECRETS if secret in body]
+
+
+def _workbook_text(data: bytes) -> str:
+    import io
+
+    from openpyxl import load_workbook
+
+    workbook = load_workbook(io.BytesIO(data))
+    return "\n".join(str(cell.value) for sheet in workbook for row in sheet.iter_rows() for cell in row
+                     if cell.value is not None)
+
+
+def _report_post(ngo, period, rows, **extra):
+    data = {
+        "ngo": ngo.pk, "period": period.pk, "achievements": "Siem Reap wells", "challenges": "", "lessons_learned": "",
+        "next_plans": "", "budget_planned_usd": "10", "budget_spent_usd": "5", "beneficiaries_total": "3",
+        "beneficiaries_female": "1", "rows-TOTAL_FORMS": str(len(rows)), "rows-INITIAL_FORMS": "0",
+        "rows-MIN_NUM_FORMS": "0", "rows-MAX_NUM_FORMS": "1000", "save": "1",
+    }
+    for i, (indicator, province, value) in enumerate(rows):
+        data.update({f"rows-{i}-indicator": indicator.pk, f"rows-{i}-province": province.pk, f"rows-{i}-village": "",
+                     f"rows-{i}-value": str(value), f"rows-{i}-female_value": ""})
+    data.update(extra)
+    return data
+
+
+def test_nothing_of_an_agreement_outside_the_province_shows_on_any_page_or_export(client, several, provincial_user):
+    _english(client).force_login(provincial_user)
+    w = several
+    first, second = w["period"].code, w["second"].code
+    pages = [
+        "/", reverse("agreements:ngo_list"), reverse("agreements:ngo_list") + "?_export=csv",
+        reverse("agreements:agreement_list"), reverse("agreements:agreement_list") + "?_export=csv",
+        reverse("agreements:expiring_board"),
+        reverse("agreements:ngo_detail", args=[w["multi"].pk]), reverse("agreements:ngo_detail", args=[w["shared"].ngo_id]),
+        reverse("agreements:ngo_detail", args=[w["moved"].ngo_id]),
+        reverse("agreements:agreement_detail", args=[w["moved"].pk]),
+        reverse("agreements:ngo_list") + "?q=Moved", reverse("agreements:agreement_list") + "?q=Moved",
+        reverse("agreements:agreement_detail", args=[w["old"].pk]),
+        reverse("agreements:agreement_detail", args=[w["shared"].pk]),
+        reverse("reports:list"), reverse("reports:list") + "?_export=csv",
+        reverse("reports:list") + f"?ngo={w['multi'].pk}", reverse("reports:list") + f"?province={w['kampot'].pk}",
+        reverse("reports:completeness", args=[first]), reverse("reports:completeness", args=[second]),
+        reverse("reports:summary", args=[first]), reverse("reports:summary", args=[second]),
+        reverse("reports:detail", args=[w["shared_report"].pk]), reverse("reports:edit", args=[w["shared_report"].pk]),
+        reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['period'].pk}",
+        reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['second'].pk}",
+        reverse("reports:import") + f"?ngo={w['multi'].pk}&period={second}",
+    ]
+    failures = []
+    for url in pages:
+        response = client.get(url, follow=True)
+        assert response.status_code == 200, url
+        failures += [f"{url}: {secret}" for secret in _leaks(response.content.decode())]
+    for url in (reverse("reports:summary_xlsx", args=[first]) + "?lang=en",
+                reverse("agreements:agreement_list") + "?_export=xlsx", reverse("agreements:ngo_list") + "?_export=xlsx",
+                reverse("reports:list") + "?_export=xlsx"):
+        response = client.get(url)
+        assert response.status_code == 200, url
+        failures += [f"{url}: {secret}" for secret in _leaks(_workbook_text(response.content))]
+    assert "\n".join(failures) == ""
+
+
+def test_the_other_provinces_agreement_and_report_answer_404_even_with_a_result_in_the_province(
+    client, several, provincial_user
+):
+    client.force_login(provincial_user)
+    w = several
+    report = w["kampot_report"].pk
+    for method, url in [
+        ("get", reverse("agreements:agreement_detail", args=[w["kampot_agreement"].pk])),
+        ("get", reverse("reports:detail", args=[report])), ("get", reverse("reports:edit", args=[report])),
+        ("post", reverse("reports:edit", args=[report])), ("post", reverse("reports:submit", args=[report])),
+    ]:
+        assert getattr(client, method)(url).status_code == 404, url
+
+
+def test_the_start_form_offers_the_visible_agreement_in_force_and_never_mentions_the_hidden_report(
+    client, several, provincial_user
+):
+    _english(client).force_login(provincial_user)
+    w = several
+    # 2024S1: the Siem Reap agreement was in force until March; the Kampot report of that semester stays hidden.
+    body = client.get(reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['period'].pk}").content.decode()
+    assert "MRD-SIEMREAP-OLD" in body
+    assert "already has a report" not in body and _leaks(body) == []
+    # 2024S2: only the Kampot agreement is in force: a clear message, and nothing of it.
+    body = client.get(reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['second'].pk}").content.decode()
+    assert "has no signed cooperation agreement covering Siem Reap in force during Second semester 2024" in body
+    assert "already has a report" not in body and _leaks(body) == []
+    assert "MRD-SIEMREAP-OLD" in body  # its agreements the officer may see are listed
+
+
+def test_a_report_is_filed_under_the_visible_agreement_never_under_the_hidden_one(client, several, provincial_user):
+    from reports.models import ProgressReport
+
+    _english(client).force_login(provincial_user)
+    w = several
+    response = client.post(reverse("reports:new"), _report_post(w["multi"], w["period"], [(w["wells"], w["old"].provinces.get(), 7)]))
+    assert response.status_code == 302
+    created = ProgressReport.objects.get(ngo=w["multi"], period=w["period"], created_by=provincial_user)
+    assert created.agreement == w["old"]
+    assert _leaks(client.get(reverse("reports:detail", args=[created.pk])).content.decode()) == []
+
+    before = ProgressReport.objects.count()
+    response = client.post(reverse("reports:new"), _report_post(w["multi"], w["second"], [(w["wells"], w["old"].provinces.get(), 7)]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "has no signed cooperation agreement covering Siem Reap" in body
+    assert _leaks(body) == []
+    assert ProgressReport.objects.count() == before
+    assert not ProgressReport.objects.filter(agreement=w["kampot_agreement"], period=w["second"]).exists()
+
+
+def test_the_service_refuses_to_file_under_an_agreement_the_officer_cannot_see(several, provincial_user):
+    from django.core.exceptions import ValidationError
+
+    from reports import services
+    from reports.models import ProgressReport
+
+    w = several
+    content = services.ReportContent(fields={"achievements": "x"}, rows=[])
+    assert services.agreement_in_force(ngo=w["multi"], period=w["second"], user=provincial_user) is None
+    before = ProgressReport.objects.count()
+    for action in (services.report_create, services.report_save):
+        kwargs = {"version": None} if action is services.report_save else {}
+        with pytest.raises(ValidationError) as error:
+            action(user=provincial_user, ngo=w["multi"], period=w["second"], content=content, **kwargs)
+        assert _leaks(" ".join(error.value.messages)) == []
+    assert ProgressReport.objects.count() == before
+
+
+def test_the_template_names_only_the_visible_agreement(client, several, provincial_user):
+    _english(client).force_login(provincial_user)
+    w = several
+    response = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['multi'].pk}")
+    assert response.status_code == 200
+    text = _workbook_text(response.content)
+    assert "MRD-SIEMREAP-OLD" in text and _leaks(text) == []
+    response = client.get(reverse("reports:template", args=[w["second"].code]) + f"?ngo={w['multi'].pk}", follow=True)
+    body = response.content.decode()
+    assert "there is no template to fill in" in body and _leaks(body) == []
+
+
+def test_the_import_never_names_or_files_under_the_hidden_agreement(client, several, provincial_user, officer_user):
+    import io
+
+    from django.core.files.uploadedfile import SimpleUploadedFile
+    from openpyxl import load_workbook
+
+    from reports.models import ProgressReport
+    from reports.spreadsheets import SHEET_RESULTS
+
+    w = several
+    national = _english(type(client)())
+    national.force_login(officer_user)
+    template = national.get(reverse("reports:template", args=[w["second"].code]) + f"?ngo={w['multi'].pk}").content
+    assert KAMPOT_REF in _workbook_text(template)  # the national template names it; the officer's upload must not echo it
+    workbook = load_workbook(io.BytesIO(template))
+    workbook[SHEET_RESULTS].append(["សៀមរាប – Siem Reap", "អណ្ដូងដែលបានសាងសង់ – Wells built", None, 3])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+
+    _english(client).force_login(provincial_user)
+    before = ProgressReport.objects.count()
+    response = client.post(reverse("reports:import"), {
+        "ngo": w["multi"].pk, "period": w["second"].pk,
+        "file": SimpleUploadedFile("r.xlsx", buffer.getvalue()),
+    })
+    body = response.content.decode()
+    assert _leaks(body) == []
+    assert "has no signed cooperation agreement covering Siem Reap in force during Second semester 2024" in body
+    assert response.context["token"] is None  # nothing to confirm
+    response = client.post(reverse("reports:import_confirm"), {"token": ""}, follow=True)
+    assert ProgressReport.objects.count() == before
+
+    # 2024S1: the officer's own template names the Siem Reap agreement, and the import files under it.
+    template = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['multi'].pk}").content
+    workbook = load_workbook(io.BytesIO(template))
+    workbook[SHEET_RESULTS].append(["សៀមរាប – Siem Reap", "អណ្ដូងដែលបានសាងសង់ – Wells built", None, 4])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post(reverse("reports:import"), {
+        "ngo": w["multi"].pk, "period": w["period"].pk, "file": SimpleUploadedFile("r.xlsx", buffer.getvalue()),
+    })
+    body = response.content.decode()
+    assert _leaks(body) == [] and "already has a report" not in body
+    assert response.context["token"], body
+    response = client.post(reverse("reports:import_confirm"), {"token": response.context["token"]}, follow=True)
+    assert _leaks(response.content.decode()) == []
+    imported = ProgressReport.objects.get(ngo=w["multi"], period=w["period"], created_by=provincial_user)
+    assert imported.agreement == w["old"]
+    assert list(imported.values.values_list("value", flat=True)) == [4]
+
+
+@pytest.mark.parametrize("params", [
+    {"province": "kampot"}, {"department": "roads"}, {"agreement_status": "active"},
+    {"in_force_on": "2025-06-30"}, {"ends_within": "90"},
+])
+def test_ngo_filters_search_only_the_agreements_the_officer_may_see(client, several, provincial_user, officer_user,
+                                                                    params, settings):
+    w = several
+    if "ends_within" in params:  # the Kampot agreement ends within 90 days of today; the visible one ended long ago
+        w["kampot_agreement"].valid_to = datetime.date.today() + datetime.timedelta(days=40)
+        w["kampot_agreement"].save()
+    query = {key: {"kampot": w["kampot"].pk, "roads": w["roads"].pk}.get(value, value) for key, value in params.items()}
+    url = reverse("agreements:ngo_list") + "?" + "&".join(f"{k}={v}" for k, v in query.items())
+    client.force_login(officer_user)
+    assert "Multi NGO" in client.get(url).content.decode()  # the filter does find it for a national role
+    client.force_login(provincial_user)
+    assert "Multi NGO" not in client.get(url).content.decode()
+    assert "Multi NGO" not in client.get(url + "&_export=csv").content.decode()
+
+
+def test_report_filters_reach_only_visible_results(client, several, provincial_user):
+    w = several
+    _english(client).force_login(provincial_user)
+    for province in (w["old"].provinces.get(), w["kampot"]):
+        response = client.get(reverse("reports:list") + f"?province={province.pk}")
+        listed = {report.ngo.name_en for report in response.context["table"].data}
+        # Multi NGO's only report (Kampot) has a Siem Reap result, but is not theirs to see.
+        assert "Multi NGO" not in listed and "Shared NGO" in listed, province
+
+
+def test_a_provincial_officer_sees_and_saves_only_their_provinces_results_of_a_shared_report(
+    client, several, provincial_user
+):
+    from reports.models import IndicatorValue
+
+    _english(client).force_login(provincial_user)
+    w = several
+    report = w["shared_report"]
+    detail = client.get(reverse("reports:detail", args=[report.pk])).content.decode()
+    assert "Results in other provinces are not shown." in detail
+    assert "4,321" not in detail and ">11<" in detail.replace(" ", "")
+    edit = client.get(reverse("reports:edit", args=[report.pk])).content.decode()
+    assert "4321" not in edit and "4,321" not in edit
+    data = _report_post(w["shared"].ngo, w["period"], [(w["wells"], w["old"].provinces.get(), 12)], version=report.version)
+    data["rows-INITIAL_FORMS"] = "1"
+    assert client.post(reverse("reports:edit", args=[report.pk]), data).status_code == 302
+    assert sorted(IndicatorValue.objects.filter(report=report).values_list("province__code", "value")) == [
+        ("07", 4321), ("17", 12),
+    ]
+
+
+def test_completeness_counts_only_reports_the_officer_may_see(client, several, provincial_user):
+    client.force_login(provincial_user)
+    completeness = client.get(reverse("reports:completeness", args=[several["period"].code])).context["completeness"]
+    multi = next(item for item in completeness.expected if item.ngo == several["multi"])
+    assert multi.agreement == several["old"] and multi.report is None and not multi.received
+
+
+def test_a_renewal_in_another_province_is_neither_named_nor_followed_on_the_expiring_board(
+    client, siem_reap, provincial_user
+):
+    from agreements.models import Province
+
+    ending = AgreementFactory(provinces=[siem_reap], ngo__name_en="Ending NGO", reference_number="MRD-SR-ENDING",
+                              valid_from=datetime.date.today() - datetime.timedelta(days=300),
+                              valid_to=datetime.date.today() + datetime.timedelta(days=20))
+    AgreementFactory(provinces=[Province.objects.get(code="07")], ngo=ending.ngo, renews=ending, signed_on=None,
+                     reference_number=KAMPOT_REF, valid_from=ending.valid_to + datetime.timedelta(days=1),
+                     valid_to=ending.valid_to + datetime.timedelta(days=1000))
+    _english(client).force_login(provincial_user)
+    for url in (reverse("agreements:expiring_board"), reverse("agreements:agreement_detail", args=[ending.pk]),
+                reverse("agreements:ngo_detail", args=[ending.ngo_id])):
+        body = client.get(url).content.decode()
+        assert "MRD-SR-ENDING" in body and _leaks(body) == [], url
+    # For them it simply ends within 30 days; the renewal in progress is another province's business.
+    board = client.get(reverse("agreements:expiring_board")).context
+    assert [a.reference_number for a in dict((key, rows) for key, _label, rows in board["sections"])["30"]] == ["MRD-SR-ENDING"]
+    assert board["renewing"] == []
+
+
+def test_the_history_does_not_name_an_agreement_of_another_province(siem_reap, provincial_user, admin_user):
+    import pghistory
+
+    from agreements.history import agreement_history
+    from agreements.models import Province
+
+    hidden = AgreementFactory(provinces=[Province.objects.get(code="07")], reference_number=KAMPOT_REF,
+                              valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2022, 12, 31))
+    shown = AgreementFactory(provinces=[siem_reap], ngo=hidden.ngo, valid_from=datetime.date(2023, 1, 1))
+    with pghistory.context(user=admin_user.pk):
+        shown.renews = hidden
+        shown.save()
+    changes = [change for entry in agreement_history(shown, user=provincial_user) for change in entry.changes]
+    assert [(c.old, c.new) for c in changes if c.label == "renews"] == [("–", "(an agreement of another province)")]
+    changes = [change for entry in agreement_history(shown, user=admin_user) for change in entry.changes]
+    assert [c.new for c in changes if c.label == "renews"] == [KAMPOT_REF]

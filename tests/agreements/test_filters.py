@@ -7,11 +7,13 @@ import zoneinfo
 import pytest
 import time_machine
 from django.http import QueryDict
+from django.test import RequestFactory
 from openpyxl import load_workbook
 
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.models import NGO, Agreement, Department, Sector
-from tests.factories import AgreementFactory, NGOFactory
+from mrd_ngo.roles import Role
+from tests.factories import AgreementFactory, NGOFactory, UserFactory
 
 D = datetime.date
 PHNOM_PENH = zoneinfo.ZoneInfo("Asia/Phnom_Penh")
@@ -38,7 +40,10 @@ def agreements(**params) -> set[str]:
 
 
 def ngos(**params) -> set[str]:
-    filterset = NGOFilter(query(params), queryset=NGO.objects.all())
+    """Names the NGO filter keeps, for an administrator (the filters search only agreements the user may see)."""
+    request = RequestFactory().get("/ngos/")
+    request.user = UserFactory(role=Role.ADMINISTRATOR)
+    filterset = NGOFilter(query(params), queryset=NGO.objects.all(), request=request)
     assert filterset.is_valid(), filterset.errors
     return set(filterset.qs.values_list("name_en", flat=True))
 

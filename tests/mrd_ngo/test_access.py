@@ -37,15 +37,37 @@ def test_provincial_officer_sees_only_rows_touching_their_province(provincial_us
     assert list(IndicatorValue.objects.visible_to(provincial_user)) == [here_value]
 
 
-def test_a_report_with_results_in_the_province_is_visible_even_if_the_agreement_is_elsewhere(
+def test_a_result_in_the_province_does_not_make_another_provinces_report_visible(
     provincial_user, siem_reap, battambang
 ):
     elsewhere = AgreementFactory(provinces=[battambang])
     value = IndicatorValueFactory(report=ProgressReportFactory(agreement=elsewhere), province=siem_reap)
     IndicatorValueFactory(report=value.report, province=battambang)
-    assert list(ProgressReport.objects.visible_to(provincial_user)) == [value.report]
-    # ...but only their province's rows of it.
-    assert list(IndicatorValue.objects.visible_to(provincial_user)) == [value]
+    assert not ProgressReport.objects.visible_to(provincial_user).exists()
+    # ...nor its Siem Reap result: a result is seen only within a visible report.
+    assert not IndicatorValue.objects.visible_to(provincial_user).exists()
+
+
+def test_an_ngo_is_visible_through_an_expired_agreement_but_its_other_agreements_are_not(
+    provincial_user, siem_reap, battambang
+):
+    import datetime
+
+    old = AgreementFactory(provinces=[siem_reap], valid_from=datetime.date(2020, 1, 1), valid_to=datetime.date(2021, 12, 31))
+    current = AgreementFactory(ngo=old.ngo, provinces=[battambang], valid_from=datetime.date(2022, 1, 1))
+    assert list(NGO.objects.visible_to(provincial_user)) == [old.ngo]
+    assert list(Agreement.objects.visible_to(provincial_user).filter(ngo=old.ngo)) == [old]
+    assert not ProgressReport.objects.visible_to(provincial_user).filter(agreement=current).exists()
+
+
+def test_a_provincial_officer_sees_only_their_provinces_results_of_a_report_covering_several(
+    provincial_user, siem_reap, battambang
+):
+    shared = AgreementFactory(provinces=[siem_reap, battambang])
+    here = IndicatorValueFactory(report=ProgressReportFactory(agreement=shared), province=siem_reap)
+    IndicatorValueFactory(report=here.report, province=battambang)
+    assert list(ProgressReport.objects.visible_to(provincial_user)) == [here.report]
+    assert list(IndicatorValue.objects.visible_to(provincial_user)) == [here]
 
 
 def test_provincial_officer_without_a_province_sees_nothing(two_provinces):

@@ -334,7 +334,7 @@ def test_provincial_officer_sees_and_edits_only_their_province_rows(provincial_u
         ("Battambang", "wells", 3), ("Siem Reap", "hygiene-trained", 9), ("Siem Reap", "wells", 20),
     ]
     detail = page(client.get(f"/reports/{draft.pk}/"))
-    assert "Siem Reap" in detail and "You see the results of your province only." in detail
+    assert "Siem Reap" in detail and "You see the results of your province only. Results in other provinces are not shown." in detail
     assert "Battambang</td>" not in detail
 
 
