@@ -37,6 +37,7 @@ from agreements.forms import (
 from agreements.history import agreement_history, ngo_history
 from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem
 from agreements.tables import AgreementTable, NGOTable
+from mrd_ngo.parsing import parse_id
 
 PAGE_SIZE = 25
 
@@ -273,8 +274,8 @@ class AgreementCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        ngo = self.request.GET.get("ngo")
-        return {"ngo": ngo} if ngo and ngo.isdigit() else {}
+        ngo = parse_id(self.request.GET.get("ngo"))
+        return {"ngo": ngo} if ngo is not None else {}
 
     def perform(self, data):
         data = {k: v for k, v in data.items() if k != "version"}

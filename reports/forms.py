@@ -12,6 +12,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
+from mrd_ngo.parsing import parse_id
 from reports.models import ProgressReport, ReportingPeriod
 from reports.services import CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, province_scope, row_problems
 
@@ -236,10 +237,7 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
             raw = self.data.get(self.add_prefix("province"))
         else:
             raw = self.initial.get("province") or self.fields["province"].initial
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(raw)
 
     def clean_indicator(self):
         return self.choices.indicators[int(self.cleaned_data["indicator"])]

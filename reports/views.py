@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Village
 from mrd_ngo.khmer import format_number
+from mrd_ngo.parsing import parse_id, parse_id_or_404
 from reports import services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -250,10 +251,7 @@ def report_edit(request, pk):
 @permission_required("reports.view_progressreport", raise_exception=True)
 def village_options(request):
     """The villages of one province the user may pick, for the result rows (JSON)."""
-    try:
-        province_id = int(request.GET.get("province", ""))
-    except ValueError:
-        province_id = None
+    province_id = parse_id(request.GET.get("province"))
     villages = Village.objects.visible_to(request.user).filter(province_id=province_id)
     villages = sorted(villages, key=lambda v: (not v.is_model_village, v.name))
     return JsonResponse({
@@ -312,10 +310,7 @@ def _visible_report(request, pk) -> ProgressReport:
 
 
 def _posted_version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+    return parse_id(request.POST.get("version"))
 
 
 @login_required
@@ -378,11 +373,7 @@ def report_accept(request, pk):
 def report_template(request, period):
     """The spreadsheet template of one NGO's report for one semester, pre-filled from its agreement."""
     period = ReportingPeriod.objects.get_by_code_or_404(period)
-    try:
-        ngo_id = int(request.GET.get("ngo", ""))
-    except ValueError:
-        raise Http404 from None
-    ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=ngo_id)
+    ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=parse_id_or_404(request.GET.get("ngo")))
     agreement = services.agreement_in_force(ngo=ngo, period=period)
     if agreement is None:
         messages.error(request, _("%(ngo)s has no signed cooperation agreement in force during this semester: there is no template to fill in.")
@@ -395,8 +386,9 @@ def report_template(request, period):
 
 def _import_initial(request) -> dict:
     initial = {}
-    if request.GET.get("ngo", "").isdigit():
-        initial["ngo"] = int(request.GET["ngo"])
+    ngo_id = parse_id(request.GET.get("ngo"))
+    if ngo_id is not None:
+        initial["ngo"] = ngo_id
     try:
         initial["period"] = ReportingPeriod.objects.get_by_code(request.GET.get("period", "")).pk
     except ReportingPeriod.DoesNotExist:
