@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry
-from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin, SensibleDatesMixin
 from mrd_ngo.khmer import normalize_khmer
 from mrd_ngo.roles import Role
 
@@ -75,7 +75,7 @@ class NGOChoiceField(forms.ModelChoiceField):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 
 
-class AgreementForm(KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+class AgreementForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
     """Create or edit an agreement (the lifecycle actions have their own forms)."""
 
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=gettext_lazy("NGO"))
@@ -139,7 +139,7 @@ def check_dates(form, start: datetime.date | None, end: datetime.date | None) ->
         form.add_error("valid_to", _("The end date must be on or after the start date."))
 
 
-class RenewForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+class RenewForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     """The successor's reference number and dates; the rest is copied from the agreement it renews."""
 
     reference_number = forms.CharField(
@@ -165,11 +165,11 @@ class RenewForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
         return cleaned
 
 
-class SignForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+class SignForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     signed_on = forms.DateField(label=gettext_lazy("signing date"), widget=DATE_WIDGET)
 
 
-class TerminateForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+class TerminateForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     terminated_on = forms.DateField(label=gettext_lazy("termination date"), widget=DATE_WIDGET)
     termination_reason = forms.CharField(
         label=gettext_lazy("termination reason"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -204,7 +204,7 @@ class ClearFlagForm(BootstrapFormMixin, forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DocumentForm(BootstrapFormMixin, forms.Form):
+class DocumentForm(BootstrapFormMixin, VersionedFormMixin, forms.Form):
     document = forms.FileField(
         label=gettext_lazy("signed document"),
         help_text=gettext_lazy("The signed agreement as a PDF or a scanned image."),
@@ -217,17 +217,25 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
         return upload
 
 
-class ChecklistForm(BootstrapFormMixin, forms.Form):
-    """One date per renewal document: the day it was received, empty while it is missing."""
+class ChecklistForm(SensibleDatesMixin, BootstrapFormMixin, forms.Form):
+    """One date per renewal document: the day it was received, empty while it is missing.
+
+    Carries the checklist's version, so a form opened before someone else saved it cannot erase
+    what they recorded (the service refuses it).
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, entries: list[RenewalChecklistEntry], **kwargs):
         super().__init__(*args, **kwargs)
         self.entries = entries
+        self.initial.setdefault("version", services.checklist_version(entries))
         for entry in entries:
             self.fields[f"entry_{entry.pk}"] = forms.DateField(
                 label=entry.item.name, required=False, widget=DATE_WIDGET, initial=entry.received_on,
             )
             self.fields[f"entry_{entry.pk}"].widget.attrs["class"] = "form-control"
+        self.bound_dates()
 
     def received_on(self) -> dict[int, datetime.date | None]:
         return {entry.pk: self.cleaned_data.get(f"entry_{entry.pk}") for entry in self.entries}

@@ -69,7 +69,12 @@ def _constraint_name(error: IntegrityError) -> str | None:
 def _ensure_unchanged(obj, version: str | None) -> None:
     """Refuse to save over changes someone else made since the form was opened (optimistic locking)."""
     current = type(obj).objects.select_for_update().only("updated_at").get(pk=obj.pk)
-    if version and current.updated_at.isoformat() != version:
+    _ensure_version(current.updated_at.isoformat(), version)
+
+
+def _ensure_version(current: str, version: str | None) -> None:
+    """The stale-form check itself: `version` is what the form was opened at, `current` what is saved now."""
+    if version and current != version:
         raise ValidationError(
             _("Someone else saved changes here after you opened this form. Open the page again to see "
               "their changes, then make yours."),
@@ -279,19 +284,33 @@ def agreement_terminate(*, agreement: Agreement, by, terminated_on: datetime.dat
         return _save_agreement(agreement)
 
 
+def checklist_version(entries) -> str:
+    """The version of a renewal checklist: when any of its entries last changed ('' for none)."""
+    return max(entry.updated_at for entry in entries).isoformat() if entries else ""
+
+
 @transaction.atomic
-def renewal_checklist_update(*, agreement: Agreement, by, received_on: dict[int, datetime.date | None]) -> None:
-    """Record which renewal documents were received and when (entry id -> date, None when not received)."""
+def renewal_checklist_update(*, agreement: Agreement, by, received_on: dict[int, datetime.date | None],
+                             version: str | None = None) -> None:
+    """Record which renewal documents were received and when (entry id -> date, None when not received),
+    unless someone else saved the checklist since `version` (see `checklist_version`)."""
     today = timezone.localdate()
     with _acting(by, "agreement.checklist"):
         entries = {e.pk: e for e in agreement.checklist_entries.select_for_update()}
+        _ensure_version(checklist_version(list(entries.values())), version)
+        changed = []
         for pk, day in received_on.items():
             if pk not in entries:
                 continue
             if day is not None and day > today:
                 raise ValidationError({f"entry_{pk}": _("This date is in the future.")})
-            entries[pk].received_on = day
-        RenewalChecklistEntry.objects.bulk_update(entries.values(), ["received_on"])
+            if entries[pk].received_on != day:
+                entries[pk].received_on = day
+                changed.append(entries[pk])
+        now = timezone.now()
+        for entry in changed:
+            entry.updated_at = now  # bulk_update does not apply auto_now
+        RenewalChecklistEntry.objects.bulk_update(changed, ["received_on", "updated_at"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -361,10 +380,12 @@ def signed_document_extension(upload) -> str:
 
 
 @transaction.atomic
-def agreement_attach_document(*, agreement: Agreement, by, upload) -> Agreement:
-    """Store the signed document under a random name (its original name kept for display), replacing any previous one."""
+def agreement_attach_document(*, agreement: Agreement, by, upload, version: str | None = None) -> Agreement:
+    """Store the signed document under a random name (its original name kept for display), replacing any previous one,
+    unless someone changed the agreement since `version` (its `updated_at`)."""
     extension = signed_document_extension(upload)
     with _acting(by, "agreement.document"):
+        _ensure_unchanged(agreement, version)
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         previous = agreement.document.name
         original_name = PurePath(upload.name.replace("\\", "/")).name[:255] or f"document{extension}"

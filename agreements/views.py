@@ -451,6 +451,7 @@ class ChecklistUpdateView(AgreementActionView):
     def perform(self, data):
         services.renewal_checklist_update(
             agreement=self.agreement, by=self.request.user, received_on=self.checklist_form.received_on(),
+            version=data["version"],
         )
         return self.agreement
 
@@ -462,11 +463,15 @@ class DocumentUploadView(AgreementActionView):
     submit_label = gettext_lazy("Upload")
     success_message = gettext_lazy("The signed document has been saved.")
 
+    def get_initial(self):
+        return {"version": self.agreement.updated_at.isoformat()}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(multipart=True, **kwargs)
 
     def perform(self, data):
-        return services.agreement_attach_document(agreement=self.agreement, by=self.request.user, upload=data["document"])
+        return services.agreement_attach_document(agreement=self.agreement, by=self.request.user,
+                                                  upload=data["document"], version=data["version"])
 
 
 @login_required
