@@ -9,7 +9,6 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -17,7 +16,6 @@ from django.utils.translation import gettext_lazy
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin, SensibleDatesMixin
-from mrd_ngo.khmer import normalize_khmer
 from mrd_ngo.roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,21 +51,11 @@ class NGOForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         name_km, name_en = cleaned.get("name_km", ""), cleaned.get("name_en", "")
         if not name_km and not name_en and "name_km" not in self.errors:
             self.add_error("name_km", _("Give the NGO's name in Khmer, in English, or both."))
-        for field, name in (("name_km", name_km), ("name_en", name_en)):
-            if name and (twin := self._same_name(field, name)) is not None:
-                self.add_error(field, format_html(
-                    _("An NGO with this name is already recorded: {link}."),
-                    link=format_html('<a href="{}">{}</a>', twin.get_absolute_url(), twin.name),
-                ))
+        probe = NGO(pk=self.instance.pk, name_km=name_km, name_en=name_en)
+        for field in ("name_km", "name_en"):
+            if field not in self.errors and (twin := services.ngo_name_twin(probe, field)) is not None:
+                self.add_error(field, services.name_taken_message(twin))
         return cleaned
-
-    def _same_name(self, field: str, name: str) -> NGO | None:
-        """Another NGO whose name in the same language is this one once folded (Khmer spellings, case)."""
-        key = normalize_khmer(name)
-        for ngo in NGO.objects.search(name).exclude(pk=self.instance.pk).only("pk", "name_km", "name_en"):
-            if normalize_khmer(getattr(ngo, field)) == key:
-                return ngo
-        return None
 
 
 class NGOChoiceField(forms.ModelChoiceField):
@@ -109,12 +97,9 @@ class AgreementForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, Ve
 
     def clean_reference_number(self):
         reference = self.cleaned_data["reference_number"].strip()
-        other = Agreement.objects.filter(reference_number__iexact=reference).exclude(pk=self.instance.pk).first()
+        other = services.reference_twin(reference, exclude_pk=self.instance.pk)
         if other is not None:
-            raise forms.ValidationError(format_html(
-                _("Agreement {link} already has this reference number."),
-                link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
-            ))
+            raise forms.ValidationError(services.reference_taken_message(other))
         return reference
 
     def clean(self):
@@ -151,12 +136,9 @@ class RenewForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.
 
     def clean_reference_number(self):
         reference = self.cleaned_data["reference_number"].strip()
-        other = Agreement.objects.filter(reference_number__iexact=reference).first()
+        other = services.reference_twin(reference)
         if other is not None:
-            raise forms.ValidationError(format_html(
-                _("Agreement {link} already has this reference number."),
-                link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
-            ))
+            raise forms.ValidationError(services.reference_taken_message(other))
         return reference
 
     def clean(self):

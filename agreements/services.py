@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from agreements.choices import AgreementStatus, NoticeThreshold
 from agreements.models import (
     NGO,
+    REFERENCE_CONSTRAINT,
     Agreement,
     AgreementFlag,
     ExpiryNotice,
@@ -92,15 +93,63 @@ NGO_FIELDS = [
 ]
 
 
+NAME_CONSTRAINTS = {"ngo_name_km_unique_folded": "name_km", "ngo_name_en_unique_folded": "name_en"}
+
+
+def name_taken_message(twin: NGO) -> str:
+    """The error shown next to a name another NGO already has (with a link to it)."""
+    return format_html(
+        _("An NGO with this name is already recorded: {link}."),
+        link=format_html('<a href="{}">{}</a>', twin.get_absolute_url(), twin.name),
+    )
+
+
+def ngo_name_twin(ngo: NGO, field: str) -> NGO | None:
+    """Another NGO whose name in the language of `field` (name_km, name_en) folds to the same as `ngo`'s."""
+    key = NGO(name_km=ngo.name_km, name_en=ngo.name_en)
+    key.set_derived_fields()
+    folded = getattr(key, f"{field}_key")
+    if not folded:
+        return None
+    return NGO.objects.filter(**{f"{field}_key": folded}).exclude(pk=ngo.pk).first()
+
+
+def _name_errors(ngo: NGO) -> dict[str, str]:
+    return {field: name_taken_message(twin) for field in NAME_CONSTRAINTS.values()
+            if (twin := ngo_name_twin(ngo, field)) is not None}
+
+
+def _save_ngo(ngo: NGO, *, sectors=None) -> NGO:
+    """Validate and save; a name taken meanwhile (two people recording one NGO at once) is the form's error."""
+    errors = _name_errors(ngo)
+    if errors:
+        raise ValidationError(errors)
+    ngo.full_clean()
+    adding = ngo._state.adding
+    try:
+        with transaction.atomic():
+            ngo.save()
+            if sectors is not None:
+                ngo.sectors.set(sectors)
+    except IntegrityError as error:
+        # The database's unique constraint on the folded name is the last line. Nothing of ours was saved.
+        field = NAME_CONSTRAINTS.get(_constraint_name(error))
+        if field is None:
+            raise
+        if adding:
+            ngo.pk = None
+            ngo._state.adding = True
+        errors = _name_errors(ngo) or {field: _("An NGO with this name is already recorded.")}
+        raise ValidationError(errors) from error
+    return ngo
+
+
 @transaction.atomic
 def ngo_create(*, by, sectors=(), **fields) -> NGO:
     """Record a new NGO."""
     with _acting(by, "ngo.create"):
         ngo = NGO(**{name: fields[name] for name in NGO_FIELDS if name in fields})
-        ngo.full_clean()
-        ngo.save()
-        ngo.sectors.set(sectors)
-    return ngo
+        return _save_ngo(ngo, sectors=sectors)
 
 
 @transaction.atomic
@@ -111,11 +160,7 @@ def ngo_update(*, ngo: NGO, by, version: str | None = None, sectors=None, **fiel
         for name in NGO_FIELDS:
             if name in fields:
                 setattr(ngo, name, fields[name])
-        ngo.full_clean()
-        ngo.save()
-        if sectors is not None:
-            ngo.sectors.set(sectors)
-    return ngo
+        return _save_ngo(ngo, sectors=sectors)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -150,12 +195,35 @@ def first_overlapping(agreement: Agreement) -> Agreement | None:
     ).first()
 
 
+def reference_taken_message(other: Agreement) -> str:
+    """The error shown next to a reference number another agreement has (with a link to it)."""
+    return format_html(
+        _("Agreement {link} already has this reference number."),
+        link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
+    )
+
+
+def reference_twin(reference_number: str, *, exclude_pk: int | None = None) -> Agreement | None:
+    """Another agreement with this reference number, compared without case (as the database does)."""
+    return (Agreement.objects.filter(reference_number__iexact=(reference_number or "").strip())
+            .exclude(pk=exclude_pk).first())
+
+
+def _reference_error(agreement: Agreement) -> ValidationError | None:
+    twin = reference_twin(agreement.reference_number, exclude_pk=agreement.pk)
+    return ValidationError({"reference_number": reference_taken_message(twin)}) if twin is not None else None
+
+
 def _save_agreement(agreement: Agreement, *, sectors=None, provinces=None) -> Agreement:
-    """Validate and save; an overlap becomes the same error as in the form, even when only the database sees it."""
+    """Validate and save; an overlap or a reference number taken becomes the same error as in the form,
+    even when only the database sees it (someone else saved between our check and our save)."""
+    if (error := _reference_error(agreement)) is not None:
+        raise error
     other = first_overlapping(agreement)
     if other is not None:
         raise ValidationError({"valid_from": overlap_message(other)})
     agreement.full_clean()
+    adding = agreement._state.adding
     try:
         with transaction.atomic():
             agreement.save()
@@ -164,12 +232,17 @@ def _save_agreement(agreement: Agreement, *, sectors=None, provinces=None) -> Ag
             if provinces is not None:
                 agreement.provinces.set(provinces)
     except IntegrityError as error:
-        # Another person saved an overlapping agreement between our check and our save: the exclusion
-        # constraint agreement_no_overlap_per_ngo is the last line. Nothing of ours was saved.
-        if _constraint_name(error) != OVERLAP_CONSTRAINT:
-            raise
-        if agreement._state.adding:
+        # Another person saved an overlapping agreement, or one with this reference number, between our
+        # check and our save: the database's constraints are the last line. Nothing of ours was saved.
+        constraint = _constraint_name(error) or ""
+        if adding:
             agreement.pk = None
+            agreement._state.adding = True
+        if constraint == REFERENCE_CONSTRAINT or "reference_number" in constraint:
+            raise (_reference_error(agreement) or ValidationError(
+                {"reference_number": _("Another agreement already has this reference number.")})) from error
+        if constraint != OVERLAP_CONSTRAINT:
+            raise
         other = first_overlapping(agreement)
         message = overlap_message(other) if other else _("These dates overlap another agreement of the same NGO.")
         raise ValidationError({"valid_from": message}) from error
@@ -204,11 +277,21 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def renewal_dates(agreement: Agreement) -> tuple[datetime.date, datetime.date]:
-    """Suggested dates of a successor: from the day after the end, for as many whole years as the original."""
-    start = agreement.valid_to + datetime.timedelta(days=1)
+def renewal_dates(agreement: Agreement) -> tuple[datetime.date | None, datetime.date | None]:
+    """Suggested dates of a successor: from the day after the end, for as many whole years as the original.
+
+    No suggestion (None) where it would leave the calendar: an agreement recorded as ending on
+    9999-12-31 has no "day after"; the person then types the dates.
+    """
+    try:
+        start = agreement.valid_to + datetime.timedelta(days=1)
+    except OverflowError:
+        return None, None
     years = max(1, round(((agreement.valid_to - agreement.valid_from).days + 1) / 365.25))
-    return start, add_years(start, years) - datetime.timedelta(days=1)
+    try:
+        return start, add_years(start, years) - datetime.timedelta(days=1)
+    except (OverflowError, ValueError):
+        return start, None
 
 
 @transaction.atomic

@@ -21,7 +21,7 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Village
-from mrd_ngo.khmer import format_number
+from mrd_ngo.khmer import format_date, format_number
 from mrd_ngo.parsing import parse_id, parse_id_or_404
 from reports import services
 from reports.choices import ReportStatus
@@ -31,7 +31,7 @@ from reports.forms import (
     ImportUploadForm, ReportForm, ReportStartForm, ReturnForm, RowChoices, report_content, result_row_formset,
     village_label,
 )
-from reports.history import display_value, report_history
+from reports.history import display_value, report_history, time_label
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 from reports.spreadsheets import (
     SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
@@ -263,7 +263,7 @@ def village_options(request):
 # ---- Reading and reviewing --------------------------------------------------------------------
 
 
-def _detail_page(request, report, *, return_form=None, status=200):
+def _detail_page(request, report, *, return_form=None, comment_kept=False, status=200):
     report = (
         ProgressReport.objects.select_related(
             "ngo", "period", "agreement", "created_by", "submitted_by", "returned_by", "accepted_by"
@@ -292,6 +292,7 @@ def _detail_page(request, report, *, return_form=None, status=200):
         "can_submit": services.can_submit(user, report),
         "can_review": services.can_review(user, report),
         "return_form": return_form or ReturnForm(initial={"version": report.version}),
+        "comment_kept": comment_kept,
         "submitted_on": services.submitted_on(report),
         "partial_view": services.province_scope(user) is not None,
     }, status=status)
@@ -328,10 +329,33 @@ def report_submit(request, pk):
     return redirect("reports:detail", pk=report.pk)
 
 
+def _overtaken_message(report: ProgressReport) -> str:
+    """What happened to a report while a reviewer was writing their comment: who did what, and when."""
+    lang = get_language()
+    if report.status == ReportStatus.ACCEPTED and report.accepted_at:
+        who, at, text = report.accepted_by, report.accepted_at, _(
+            "%(user)s accepted this report on %(date)s at %(time)s, after you opened it. "
+            "Your comment was not sent; it is kept below.")
+    elif report.status == ReportStatus.RETURNED and report.returned_at:
+        who, at, text = report.returned_by, report.returned_at, _(
+            "%(user)s returned this report on %(date)s at %(time)s, after you opened it. "
+            "Your comment was not sent; it is kept below.")
+    elif report.period.is_locked:
+        return _("This semester was locked after you opened the report. Your comment was not sent; it is kept below.")
+    else:
+        return _("This report was changed after you opened it. Your comment was not sent; it is kept below: "
+                 "check the report again, then send your comment.")
+    return text % {
+        "user": (who.get_full_name() or who.get_username()) if who is not None else _("unknown user"),
+        "date": format_date(timezone.localdate(at), lang), "time": time_label(at),
+    }
+
+
 @login_required
 @require_POST
 @permission_required("reports.review_progressreport", raise_exception=True)
 def report_return(request, pk):
+    """Return a report with the reviewer's comment; if someone acted on it meanwhile, say who and keep the comment."""
     report = _visible_report(request, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -342,6 +366,16 @@ def report_return(request, pk):
             if hasattr(error, "error_dict"):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
+            elif error.code in ("stale", "wrong_status", "locked"):
+                # Overtaken: the typed comment stays in the form, now at the current version, so a
+                # reviewer who still may return the report sends it again knowingly.
+                report.refresh_from_db()
+                messages.error(request, _overtaken_message(report))
+                data = request.POST.copy()
+                data["version"] = str(report.version)
+                form = ReturnForm(data)
+                form.is_valid()
+                return _detail_page(request, report, return_form=form, comment_kept=True, status=409)
             else:
                 form.add_error(None, error)
         else:
