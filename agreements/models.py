@@ -577,7 +577,7 @@ class RenewalChecklistEntry(models.Model):
 # administrator (pghistory's middleware); the password and the last login are deliberately not recorded.
 @pghistory.track(
     pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-    fields=["username", "is_active", "is_staff", "is_superuser"], obj_field=None, model_name="StaffAccountEvent",
+    fields=["id", "username", "is_active", "is_staff", "is_superuser"], obj_field=None, model_name="StaffAccountEvent",
 )
 class StaffAccount(get_user_model()):
     """A user account seen by the audit trail (tracking proxy of Django's user)."""
