@@ -15,7 +15,7 @@ from django.utils.translation import gettext_lazy
 
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry
-from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin, SensibleDatesMixin
 from mrd_ngo.roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,7 +58,7 @@ class NGOForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
-class NGOChoiceField(forms.ModelChoiceField):
+class NGOChoiceField(IdChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, ngo):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 

@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from mrd_ngo.khmer import format_date, format_number, western_digits
+from mrd_ngo.parsing import parse_id
 
 # Fields whose typed value is digits: Khmer digits are read as Western ones.
 DIGIT_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.DateField, forms.DateTimeField)
@@ -124,3 +125,18 @@ class BootstrapFormMixin:
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
+
+
+class IdChoiceMixin:
+    """For a ModelChoiceField: the chosen id is read by `parse_id` (Khmer digits too), anything else is no choice.
+
+    Django's own reading uses `int()`, which takes Arabic-Indic digits, signs and spaces for an id.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().to_python(str(number))

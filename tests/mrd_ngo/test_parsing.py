@@ -70,3 +70,18 @@ def test_khmer_digits_choose_the_ngo_on_the_import_page(signed_in):
 def test_template_for_a_hostile_ngo_id_is_404(signed_in, text):
     ReportingPeriodFactory(year=2024, half=1, due_date=datetime.date(2024, 7, 31))
     assert signed_in.get("/reports/2024S1/template.xlsx", {"ngo": text}).status_code == 404
+
+
+def khmer(number: int) -> str:
+    return str(number).translate(str.maketrans("0123456789", "០១២៣៤៥៦៧៨៩"))
+
+
+def test_the_report_start_form_reads_khmer_digits_and_refuses_other_scripts_digits(signed_in):
+    period = ReportingPeriodFactory(year=2024, half=1, due_date=datetime.date(2024, 7, 31))
+    ngo = AgreementFactory().ngo
+    chosen = signed_in.get("/reports/new/", {"ngo": khmer(ngo.pk), "period": khmer(period.pk)})
+    assert chosen.status_code == 200 and chosen.context["ngo"] == ngo  # on to the report form
+    arabic_indic = str(ngo.pk).translate(str.maketrans("0123456789", "٠١٢٣٤٥٦٧٨٩"))
+    refused = signed_in.get("/reports/new/", {"ngo": arabic_indic, "period": str(period.pk)})
+    assert refused.status_code == 200
+    assert "ngo" in refused.context["start"].errors
