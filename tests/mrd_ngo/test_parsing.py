@@ -85,3 +85,17 @@ def test_the_report_start_form_reads_khmer_digits_and_refuses_other_scripts_digi
     refused = signed_in.get("/reports/new/", {"ngo": arabic_indic, "period": str(period.pk)})
     assert refused.status_code == 200
     assert "ngo" in refused.context["start"].errors
+
+
+@pytest.mark.parametrize("code", ["٢٠٢٤S1", "2024S1\n", " 2024S1", "²⁰²⁴S1"])
+def test_semester_codes_in_other_scripts_or_with_spaces_are_not_semesters(code):
+    from reports.semesters import parse_period_code
+
+    with pytest.raises(ValueError):
+        parse_period_code(code)
+
+
+def test_semester_codes_in_khmer_digits_are_read():
+    from reports.semesters import parse_period_code
+
+    assert parse_period_code("២០២៤S1") == (2024, 1)
