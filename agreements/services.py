@@ -124,6 +124,7 @@ def _save_ngo(ngo: NGO, *, sectors=None) -> NGO:
     errors = _name_errors(ngo)
     if errors:
         raise ValidationError(errors)
+    ngo.set_derived_fields()  # so full_clean() checks the name keys this save will write
     ngo.full_clean()
     adding = ngo._state.adding
     try:

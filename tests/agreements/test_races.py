@@ -297,3 +297,16 @@ def test_two_ngos_created_at_once_with_one_name_give_one_ngo_and_one_message(two
     assert isinstance(second, services.ValidationError), second
     assert "An NGO with this name is already recorded" in second.message_dict["name_en"][0]
     assert NGO.objects.filter(name_en_key="rural roads cambodia").count() == 1
+
+
+def test_the_admin_site_refuses_an_ngo_name_already_recorded_with_a_message(client, admin_user):
+    admin_user.is_staff = True
+    admin_user.save()
+    NGOFactory(name_en="Clean Water Cambodia", name_km="")
+    client.force_login(admin_user)
+    response = client.post("/admin/agreements/ngo/add/", {
+        "name_km": "", "name_en": "clean water  CAMBODIA", "kind": "local", "is_active": "on",
+    })
+    assert response.status_code == 200
+    assert "name_en" in response.context["adminform"].form.errors
+    assert NGO.objects.filter(name_en_key="clean water cambodia").count() == 1
