@@ -1,7 +1,8 @@
 """Admin pages for reference data, NGOs and agreements."""
+from django import forms
 from django.contrib import admin
 
-from agreements import models
+from agreements import models, services
 
 
 @admin.register(models.Province)
@@ -30,8 +31,25 @@ class VillageAdmin(admin.ModelAdmin):
     search_fields = ["name_km", "name_en", "district", "commune"]
 
 
+class NGOAdminForm(forms.ModelForm):
+    """The NGO form of the admin, with the registry's rule on names (else the database refuses with a 500)."""
+
+    class Meta:
+        model = models.NGO
+        fields = "__all__"
+
+    def clean(self):
+        cleaned = super().clean()
+        probe = models.NGO(pk=self.instance.pk, name_km=cleaned.get("name_km", ""), name_en=cleaned.get("name_en", ""))
+        for field in ("name_km", "name_en"):
+            if field not in self.errors and (twin := services.ngo_name_twin(probe, field)) is not None:
+                self.add_error(field, services.name_taken_message(twin))
+        return cleaned
+
+
 @admin.register(models.NGO)
 class NGOAdmin(admin.ModelAdmin):
+    form = NGOAdminForm
     list_display = ["name_en", "name_km", "acronym", "kind", "is_active"]
     list_filter = ["kind", "is_active", "sectors"]
     search_fields = ["name_km", "name_en", "acronym", "registration_number"]

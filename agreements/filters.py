@@ -9,14 +9,14 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus, NGOKind
 from agreements.forms import DATE_WIDGET
-from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin
+from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
 from agreements.models import NGO, Agreement, Department, Province, Sector
 
 ENDS_WITHIN_CHOICES = [("30", _("30 days")), ("60", _("60 days")), ("90", _("90 days"))]
 
 
-class FilterForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
-    """The filter form, styled like the other forms; its dates may be typed in Khmer digits."""
+class FilterForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+    """The filter form, styled like the other forms; its dates may be typed in Khmer digits, within the app's range."""
 
 
 def _in_force_on(day: datetime.date) -> Q:

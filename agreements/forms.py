@@ -9,15 +9,13 @@ from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
 from django.utils import timezone
-from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry
-from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
-from mrd_ngo.khmer import normalize_khmer
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin, SensibleDatesMixin
 from mrd_ngo.roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -53,29 +51,19 @@ class NGOForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         name_km, name_en = cleaned.get("name_km", ""), cleaned.get("name_en", "")
         if not name_km and not name_en and "name_km" not in self.errors:
             self.add_error("name_km", _("Give the NGO's name in Khmer, in English, or both."))
-        for field, name in (("name_km", name_km), ("name_en", name_en)):
-            if name and (twin := self._same_name(field, name)) is not None:
-                self.add_error(field, format_html(
-                    _("An NGO with this name is already recorded: {link}."),
-                    link=format_html('<a href="{}">{}</a>', twin.get_absolute_url(), twin.name),
-                ))
+        probe = NGO(pk=self.instance.pk, name_km=name_km, name_en=name_en)
+        for field in ("name_km", "name_en"):
+            if field not in self.errors and (twin := services.ngo_name_twin(probe, field)) is not None:
+                self.add_error(field, services.name_taken_message(twin))
         return cleaned
 
-    def _same_name(self, field: str, name: str) -> NGO | None:
-        """Another NGO whose name in the same language is this one once folded (Khmer spellings, case)."""
-        key = normalize_khmer(name)
-        for ngo in NGO.objects.search(name).exclude(pk=self.instance.pk).only("pk", "name_km", "name_en"):
-            if normalize_khmer(getattr(ngo, field)) == key:
-                return ngo
-        return None
 
-
-class NGOChoiceField(forms.ModelChoiceField):
+class NGOChoiceField(IdChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, ngo):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 
 
-class AgreementForm(KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
+class AgreementForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
     """Create or edit an agreement (the lifecycle actions have their own forms)."""
 
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=gettext_lazy("NGO"))
@@ -109,12 +97,9 @@ class AgreementForm(KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, fo
 
     def clean_reference_number(self):
         reference = self.cleaned_data["reference_number"].strip()
-        other = Agreement.objects.filter(reference_number__iexact=reference).exclude(pk=self.instance.pk).first()
+        other = services.reference_twin(reference, exclude_pk=self.instance.pk)
         if other is not None:
-            raise forms.ValidationError(format_html(
-                _("Agreement {link} already has this reference number."),
-                link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
-            ))
+            raise forms.ValidationError(services.reference_taken_message(other))
         return reference
 
     def clean(self):
@@ -139,7 +124,7 @@ def check_dates(form, start: datetime.date | None, end: datetime.date | None) ->
         form.add_error("valid_to", _("The end date must be on or after the start date."))
 
 
-class RenewForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+class RenewForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     """The successor's reference number and dates; the rest is copied from the agreement it renews."""
 
     reference_number = forms.CharField(
@@ -151,12 +136,9 @@ class RenewForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
 
     def clean_reference_number(self):
         reference = self.cleaned_data["reference_number"].strip()
-        other = Agreement.objects.filter(reference_number__iexact=reference).first()
+        other = services.reference_twin(reference)
         if other is not None:
-            raise forms.ValidationError(format_html(
-                _("Agreement {link} already has this reference number."),
-                link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
-            ))
+            raise forms.ValidationError(services.reference_taken_message(other))
         return reference
 
     def clean(self):
@@ -165,11 +147,11 @@ class RenewForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
         return cleaned
 
 
-class SignForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+class SignForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     signed_on = forms.DateField(label=gettext_lazy("signing date"), widget=DATE_WIDGET)
 
 
-class TerminateForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+class TerminateForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     terminated_on = forms.DateField(label=gettext_lazy("termination date"), widget=DATE_WIDGET)
     termination_reason = forms.CharField(
         label=gettext_lazy("termination reason"), widget=forms.Textarea(attrs={"rows": 3}),
@@ -204,7 +186,7 @@ class ClearFlagForm(BootstrapFormMixin, forms.Form):
                                     widget=forms.Textarea(attrs={"rows": 2}))
 
 
-class DocumentForm(BootstrapFormMixin, forms.Form):
+class DocumentForm(BootstrapFormMixin, VersionedFormMixin, forms.Form):
     document = forms.FileField(
         label=gettext_lazy("signed document"),
         help_text=gettext_lazy("The signed agreement as a PDF or a scanned image."),
@@ -217,17 +199,25 @@ class DocumentForm(BootstrapFormMixin, forms.Form):
         return upload
 
 
-class ChecklistForm(BootstrapFormMixin, forms.Form):
-    """One date per renewal document: the day it was received, empty while it is missing."""
+class ChecklistForm(SensibleDatesMixin, BootstrapFormMixin, forms.Form):
+    """One date per renewal document: the day it was received, empty while it is missing.
+
+    Carries the checklist's version, so a form opened before someone else saved it cannot erase
+    what they recorded (the service refuses it).
+    """
+
+    version = forms.CharField(widget=forms.HiddenInput, required=False)
 
     def __init__(self, *args, entries: list[RenewalChecklistEntry], **kwargs):
         super().__init__(*args, **kwargs)
         self.entries = entries
+        self.initial.setdefault("version", services.checklist_version(entries))
         for entry in entries:
             self.fields[f"entry_{entry.pk}"] = forms.DateField(
                 label=entry.item.name, required=False, widget=DATE_WIDGET, initial=entry.received_on,
             )
             self.fields[f"entry_{entry.pk}"].widget.attrs["class"] = "form-control"
+        self.bound_dates()
 
     def received_on(self) -> dict[int, datetime.date | None]:
         return {entry.pk: self.cleaned_data.get(f"entry_{entry.pk}") for entry in self.entries}

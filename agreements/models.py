@@ -5,11 +5,12 @@ from pathlib import PurePath
 
 import pghistory
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
 from django.db import models
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
-from django.db.models.functions import Least
+from django.db.models.functions import Least, Lower
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import get_language
@@ -149,15 +150,16 @@ class NGOQuerySet(RestrictedQuerySet):
         return self.filter(condition)
 
     def refresh_search_text(self) -> int:
-        """Recompute `search_text` (after a bulk `update()` of names, which bypasses `save()`)."""
+        """Recompute `search_text` and the name keys (after a bulk `update()` of names, which bypasses `save()`)."""
         ngos = list(self.only("pk", "name_km", "name_en", "acronym"))
         for ngo in ngos:
-            ngo.search_text = ngo.make_search_text()
-        return NGO.objects.bulk_update(ngos, ["search_text"], batch_size=500)
+            ngo.set_derived_fields()
+        return NGO.objects.bulk_update(ngos, list(NGO.DERIVED_FIELDS), batch_size=500)
 
 
-# search_text is derived from the names, so it is left out of the history.
-@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_text"])
+# search_text and the name keys are derived from the names, so they are left out of the history.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+                 exclude=["search_text", "name_km_key", "name_en_key"])
 class NGO(BilingualName):
     """A non-governmental organisation that works, or worked, with the ministry."""
 
@@ -177,6 +179,10 @@ class NGO(BilingualName):
     # The names and acronym folded by normalize_khmer (one per line): what the search box matches.
     # Kept in Python, the one implementation of the folding, so a query and a name fold the same way.
     search_text = models.TextField(editable=False, default="")
+    # Each name folded by normalize_khmer: two NGOs may not have names that fold the same in one language
+    # (the registry's rule, checked by the form and enforced here, so two people saving at once cannot both win).
+    name_km_key = models.CharField(max_length=255, editable=False, default="")
+    name_en_key = models.CharField(max_length=255, editable=False, default="")
 
     objects = NGOQuerySet.as_manager()
 
@@ -186,19 +192,30 @@ class NGO(BilingualName):
         verbose_name_plural = _("NGOs")
         constraints = [
             models.CheckConstraint(condition=~Q(name_km="") | ~Q(name_en=""), name="ngo_has_a_name"),
+            models.UniqueConstraint(fields=["name_km_key"], condition=~Q(name_km_key=""), name="ngo_name_km_unique_folded",
+                                    violation_error_message=_("An NGO with this name is already recorded.")),
+            models.UniqueConstraint(fields=["name_en_key"], condition=~Q(name_en_key=""), name="ngo_name_en_unique_folded",
+                                    violation_error_message=_("An NGO with this name is already recorded.")),
         ]
 
     SEARCHED_FIELDS = frozenset({"name_km", "name_en", "acronym"})
+    DERIVED_FIELDS = ("search_text", "name_km_key", "name_en_key")
 
     def make_search_text(self) -> str:
         """The search key of this NGO: its names and acronym, folded."""
         return "\n".join(normalize_khmer(value) for value in (self.name_km, self.name_en, self.acronym) if value)
 
-    def save(self, *args, **kwargs):
+    def set_derived_fields(self) -> None:
+        """Recompute the search text and the folded name keys from the names (save() does it)."""
         self.search_text = self.make_search_text()
+        self.name_km_key = normalize_khmer(self.name_km)[:255]
+        self.name_en_key = normalize_khmer(self.name_en)[:255]
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
         update_fields = kwargs.get("update_fields")
         if update_fields is not None and self.SEARCHED_FIELDS.intersection(update_fields):
-            kwargs["update_fields"] = {*update_fields, "search_text"}
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
         super().save(*args, **kwargs)
 
     def get_absolute_url(self) -> str:
@@ -321,6 +338,10 @@ def signed_document_path(instance, filename: str) -> str:
     return f"agreements/{uuid.uuid4().hex}{PurePath(filename).suffix.lower()}"
 
 
+# The database's last word on reference numbers (a second agreement saved at the same moment).
+REFERENCE_CONSTRAINT = "agreement_reference_number_unique_ci"
+
+
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class Agreement(models.Model):
     """A cooperation agreement (MoU) between the ministry and one NGO, valid between two dates."""
@@ -368,6 +389,9 @@ class Agreement(models.Model):
                 name="agreement_terminated_after_start",
             ),
             models.CheckConstraint(condition=~Q(renews=F("pk")), name="agreement_does_not_renew_itself"),
+            # Reference numbers are compared without case, as the forms do ("mrd-1" is "MRD-1").
+            models.UniqueConstraint(Lower("reference_number"), name=REFERENCE_CONSTRAINT,
+                                    violation_error_message=_("Another agreement already has this reference number.")),
             # Lets reports reference (agreement, ngo) together, so a report's NGO is the agreement's.
             models.UniqueConstraint(fields=["id", "ngo"], name="agreement_id_ngo_unique"),
             ExclusionConstraint(
@@ -553,6 +577,8 @@ class RenewalChecklistEntry(models.Model):
     )
     item = models.ForeignKey(RenewalChecklistItem, on_delete=models.PROTECT, related_name="+", verbose_name=_("document"))
     received_on = models.DateField(_("received on"), null=True, blank=True)
+    # Optimistic locking of the checklist form: the latest change among an agreement's entries is its version.
+    updated_at = models.DateTimeField(auto_now=True)
 
     class Meta:
         ordering = ["item__order", "item__pk"]
@@ -566,6 +592,29 @@ class RenewalChecklistEntry(models.Model):
         return f"{self.agreement.reference_number}: {self.item}"
 
 
+# Who changed whose access, and when: a user's role is a group membership, their staff and superuser
+# flags decide the admin site, their profile their province. Changes made in the admin carry the acting
+# administrator (pghistory's middleware); the password and the last login are deliberately not recorded.
+@pghistory.track(
+    pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
+    fields=["id", "username", "is_active", "is_staff", "is_superuser"], obj_field=None, model_name="StaffAccountEvent",
+)
+class StaffAccount(get_user_model()):
+    """A user account seen by the audit trail (tracking proxy of Django's user)."""
+
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+class StaffRole(get_user_model().groups.through):
+    """A role (group) given to a user: the many-to-many row, tracked for the audit trail."""
+
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), obj_field=None)
 class StaffProfile(models.Model):
     """What the app knows of a user beyond Django's: a provincial officer's province."""
 

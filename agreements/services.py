@@ -28,6 +28,7 @@ from django.utils.translation import gettext as _
 from agreements.choices import AgreementStatus, NoticeThreshold
 from agreements.models import (
     NGO,
+    REFERENCE_CONSTRAINT,
     Agreement,
     AgreementFlag,
     ExpiryNotice,
@@ -69,7 +70,12 @@ def _constraint_name(error: IntegrityError) -> str | None:
 def _ensure_unchanged(obj, version: str | None) -> None:
     """Refuse to save over changes someone else made since the form was opened (optimistic locking)."""
     current = type(obj).objects.select_for_update().only("updated_at").get(pk=obj.pk)
-    if version and current.updated_at.isoformat() != version:
+    _ensure_version(current.updated_at.isoformat(), version)
+
+
+def _ensure_version(current: str, version: str | None) -> None:
+    """The stale-form check itself: `version` is what the form was opened at, `current` what is saved now."""
+    if version and current != version:
         raise ValidationError(
             _("Someone else saved changes here after you opened this form. Open the page again to see "
               "their changes, then make yours."),
@@ -87,15 +93,64 @@ NGO_FIELDS = [
 ]
 
 
+NAME_CONSTRAINTS = {"ngo_name_km_unique_folded": "name_km", "ngo_name_en_unique_folded": "name_en"}
+
+
+def name_taken_message(twin: NGO) -> str:
+    """The error shown next to a name another NGO already has (with a link to it)."""
+    return format_html(
+        _("An NGO with this name is already recorded: {link}."),
+        link=format_html('<a href="{}">{}</a>', twin.get_absolute_url(), twin.name),
+    )
+
+
+def ngo_name_twin(ngo: NGO, field: str) -> NGO | None:
+    """Another NGO whose name in the language of `field` (name_km, name_en) folds to the same as `ngo`'s."""
+    key = NGO(name_km=ngo.name_km, name_en=ngo.name_en)
+    key.set_derived_fields()
+    folded = getattr(key, f"{field}_key")
+    if not folded:
+        return None
+    return NGO.objects.filter(**{f"{field}_key": folded}).exclude(pk=ngo.pk).first()
+
+
+def _name_errors(ngo: NGO) -> dict[str, str]:
+    return {field: name_taken_message(twin) for field in NAME_CONSTRAINTS.values()
+            if (twin := ngo_name_twin(ngo, field)) is not None}
+
+
+def _save_ngo(ngo: NGO, *, sectors=None) -> NGO:
+    """Validate and save; a name taken meanwhile (two people recording one NGO at once) is the form's error."""
+    errors = _name_errors(ngo)
+    if errors:
+        raise ValidationError(errors)
+    ngo.set_derived_fields()  # so full_clean() checks the name keys this save will write
+    ngo.full_clean()
+    adding = ngo._state.adding
+    try:
+        with transaction.atomic():
+            ngo.save()
+            if sectors is not None:
+                ngo.sectors.set(sectors)
+    except IntegrityError as error:
+        # The database's unique constraint on the folded name is the last line. Nothing of ours was saved.
+        field = NAME_CONSTRAINTS.get(_constraint_name(error))
+        if field is None:
+            raise
+        if adding:
+            ngo.pk = None
+            ngo._state.adding = True
+        errors = _name_errors(ngo) or {field: _("An NGO with this name is already recorded.")}
+        raise ValidationError(errors) from error
+    return ngo
+
+
 @transaction.atomic
 def ngo_create(*, by, sectors=(), **fields) -> NGO:
     """Record a new NGO."""
     with _acting(by, "ngo.create"):
         ngo = NGO(**{name: fields[name] for name in NGO_FIELDS if name in fields})
-        ngo.full_clean()
-        ngo.save()
-        ngo.sectors.set(sectors)
-    return ngo
+        return _save_ngo(ngo, sectors=sectors)
 
 
 @transaction.atomic
@@ -106,11 +161,7 @@ def ngo_update(*, ngo: NGO, by, version: str | None = None, sectors=None, **fiel
         for name in NGO_FIELDS:
             if name in fields:
                 setattr(ngo, name, fields[name])
-        ngo.full_clean()
-        ngo.save()
-        if sectors is not None:
-            ngo.sectors.set(sectors)
-    return ngo
+        return _save_ngo(ngo, sectors=sectors)
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -145,12 +196,35 @@ def first_overlapping(agreement: Agreement) -> Agreement | None:
     ).first()
 
 
+def reference_taken_message(other: Agreement) -> str:
+    """The error shown next to a reference number another agreement has (with a link to it)."""
+    return format_html(
+        _("Agreement {link} already has this reference number."),
+        link=format_html('<a href="{}">{}</a>', other.get_absolute_url(), other.reference_number),
+    )
+
+
+def reference_twin(reference_number: str, *, exclude_pk: int | None = None) -> Agreement | None:
+    """Another agreement with this reference number, compared without case (as the database does)."""
+    return (Agreement.objects.filter(reference_number__iexact=(reference_number or "").strip())
+            .exclude(pk=exclude_pk).first())
+
+
+def _reference_error(agreement: Agreement) -> ValidationError | None:
+    twin = reference_twin(agreement.reference_number, exclude_pk=agreement.pk)
+    return ValidationError({"reference_number": reference_taken_message(twin)}) if twin is not None else None
+
+
 def _save_agreement(agreement: Agreement, *, sectors=None, provinces=None) -> Agreement:
-    """Validate and save; an overlap becomes the same error as in the form, even when only the database sees it."""
+    """Validate and save; an overlap or a reference number taken becomes the same error as in the form,
+    even when only the database sees it (someone else saved between our check and our save)."""
+    if (error := _reference_error(agreement)) is not None:
+        raise error
     other = first_overlapping(agreement)
     if other is not None:
         raise ValidationError({"valid_from": overlap_message(other)})
     agreement.full_clean()
+    adding = agreement._state.adding
     try:
         with transaction.atomic():
             agreement.save()
@@ -159,12 +233,17 @@ def _save_agreement(agreement: Agreement, *, sectors=None, provinces=None) -> Ag
             if provinces is not None:
                 agreement.provinces.set(provinces)
     except IntegrityError as error:
-        # Another person saved an overlapping agreement between our check and our save: the exclusion
-        # constraint agreement_no_overlap_per_ngo is the last line. Nothing of ours was saved.
-        if _constraint_name(error) != OVERLAP_CONSTRAINT:
-            raise
-        if agreement._state.adding:
+        # Another person saved an overlapping agreement, or one with this reference number, between our
+        # check and our save: the database's constraints are the last line. Nothing of ours was saved.
+        constraint = _constraint_name(error) or ""
+        if adding:
             agreement.pk = None
+            agreement._state.adding = True
+        if constraint == REFERENCE_CONSTRAINT or "reference_number" in constraint:
+            raise (_reference_error(agreement) or ValidationError(
+                {"reference_number": _("Another agreement already has this reference number.")})) from error
+        if constraint != OVERLAP_CONSTRAINT:
+            raise
         other = first_overlapping(agreement)
         message = overlap_message(other) if other else _("These dates overlap another agreement of the same NGO.")
         raise ValidationError({"valid_from": message}) from error
@@ -199,11 +278,21 @@ def add_years(day: datetime.date, years: int) -> datetime.date:
         return day.replace(year=day.year + years, day=28)
 
 
-def renewal_dates(agreement: Agreement) -> tuple[datetime.date, datetime.date]:
-    """Suggested dates of a successor: from the day after the end, for as many whole years as the original."""
-    start = agreement.valid_to + datetime.timedelta(days=1)
+def renewal_dates(agreement: Agreement) -> tuple[datetime.date | None, datetime.date | None]:
+    """Suggested dates of a successor: from the day after the end, for as many whole years as the original.
+
+    No suggestion (None) where it would leave the calendar: an agreement recorded as ending on
+    9999-12-31 has no "day after"; the person then types the dates.
+    """
+    try:
+        start = agreement.valid_to + datetime.timedelta(days=1)
+    except OverflowError:
+        return None, None
     years = max(1, round(((agreement.valid_to - agreement.valid_from).days + 1) / 365.25))
-    return start, add_years(start, years) - datetime.timedelta(days=1)
+    try:
+        return start, add_years(start, years) - datetime.timedelta(days=1)
+    except (OverflowError, ValueError):
+        return start, None
 
 
 @transaction.atomic
@@ -279,19 +368,33 @@ def agreement_terminate(*, agreement: Agreement, by, terminated_on: datetime.dat
         return _save_agreement(agreement)
 
 
+def checklist_version(entries) -> str:
+    """The version of a renewal checklist: when any of its entries last changed ('' for none)."""
+    return max(entry.updated_at for entry in entries).isoformat() if entries else ""
+
+
 @transaction.atomic
-def renewal_checklist_update(*, agreement: Agreement, by, received_on: dict[int, datetime.date | None]) -> None:
-    """Record which renewal documents were received and when (entry id -> date, None when not received)."""
+def renewal_checklist_update(*, agreement: Agreement, by, received_on: dict[int, datetime.date | None],
+                             version: str | None = None) -> None:
+    """Record which renewal documents were received and when (entry id -> date, None when not received),
+    unless someone else saved the checklist since `version` (see `checklist_version`)."""
     today = timezone.localdate()
     with _acting(by, "agreement.checklist"):
         entries = {e.pk: e for e in agreement.checklist_entries.select_for_update()}
+        _ensure_version(checklist_version(list(entries.values())), version)
+        changed = []
         for pk, day in received_on.items():
             if pk not in entries:
                 continue
             if day is not None and day > today:
                 raise ValidationError({f"entry_{pk}": _("This date is in the future.")})
-            entries[pk].received_on = day
-        RenewalChecklistEntry.objects.bulk_update(entries.values(), ["received_on"])
+            if entries[pk].received_on != day:
+                entries[pk].received_on = day
+                changed.append(entries[pk])
+        now = timezone.now()
+        for entry in changed:
+            entry.updated_at = now  # bulk_update does not apply auto_now
+        RenewalChecklistEntry.objects.bulk_update(changed, ["received_on", "updated_at"])
 
 
 # ---------------------------------------------------------------------------------------------------
@@ -361,10 +464,12 @@ def signed_document_extension(upload) -> str:
 
 
 @transaction.atomic
-def agreement_attach_document(*, agreement: Agreement, by, upload) -> Agreement:
-    """Store the signed document under a random name (its original name kept for display), replacing any previous one."""
+def agreement_attach_document(*, agreement: Agreement, by, upload, version: str | None = None) -> Agreement:
+    """Store the signed document under a random name (its original name kept for display), replacing any previous one,
+    unless someone changed the agreement since `version` (its `updated_at`)."""
     extension = signed_document_extension(upload)
     with _acting(by, "agreement.document"):
+        _ensure_unchanged(agreement, version)
         agreement = Agreement.objects.select_for_update().get(pk=agreement.pk)
         previous = agreement.document.name
         original_name = PurePath(upload.name.replace("\\", "/")).name[:255] or f"document{extension}"

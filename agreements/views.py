@@ -37,6 +37,7 @@ from agreements.forms import (
 from agreements.history import agreement_history, ngo_history
 from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem
 from agreements.tables import AgreementTable, NGOTable
+from mrd_ngo.parsing import parse_id
 
 PAGE_SIZE = 25
 
@@ -272,8 +273,8 @@ class AgreementCreateView(PermissionRequiredMixin, ServiceFormMixin, FormView):
         return {**super().get_form_kwargs(), "user": self.request.user}
 
     def get_initial(self):
-        ngo = self.request.GET.get("ngo")
-        return {"ngo": ngo} if ngo and ngo.isdigit() else {}
+        ngo = parse_id(self.request.GET.get("ngo"))
+        return {"ngo": ngo} if ngo is not None else {}
 
     def perform(self, data):
         data = {k: v for k, v in data.items() if k != "version"}
@@ -449,6 +450,7 @@ class ChecklistUpdateView(AgreementActionView):
     def perform(self, data):
         services.renewal_checklist_update(
             agreement=self.agreement, by=self.request.user, received_on=self.checklist_form.received_on(),
+            version=data["version"],
         )
         return self.agreement
 
@@ -460,11 +462,15 @@ class DocumentUploadView(AgreementActionView):
     submit_label = gettext_lazy("Upload")
     success_message = gettext_lazy("The signed document has been saved.")
 
+    def get_initial(self):
+        return {"version": self.agreement.updated_at.isoformat()}
+
     def get_context_data(self, **kwargs):
         return super().get_context_data(multipart=True, **kwargs)
 
     def perform(self, data):
-        return services.agreement_attach_document(agreement=self.agreement, by=self.request.user, upload=data["document"])
+        return services.agreement_attach_document(agreement=self.agreement, by=self.request.user,
+                                                  upload=data["document"], version=data["version"])
 
 
 @login_required

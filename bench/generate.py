@@ -135,7 +135,9 @@ def generate() -> dict:
     for n in range(NGOS):
         ngo = NGO(name_km=f"អង្គការអភិវឌ្ឍន៍ជនបទលេខ{n + 1}", name_en=f"Rural Development Organisation {n + 1:04d}",
                   acronym=f"RDO{n + 1}", kind=NGOKind.INTERNATIONAL if n % 3 == 2 else NGOKind.LOCAL)
-        if hasattr(ngo, "make_search_text"):  # the registry's search key, normally set by save()
+        if hasattr(ngo, "set_derived_fields"):  # the search key and name keys, normally set by save()
+            ngo.set_derived_fields()
+        elif hasattr(ngo, "make_search_text"):
             ngo.search_text = ngo.make_search_text()
         ngos.append(ngo)
     ngos = bulk(NGO, ngos)

@@ -1,11 +1,15 @@
 """Form helpers shared by the apps."""
+import datetime
 import re
 from decimal import Decimal
 
 from django import forms
+from django.core.exceptions import ValidationError
 from django.utils.translation import get_language
+from django.utils.translation import gettext as _
 
-from mrd_ngo.khmer import format_number, western_digits
+from mrd_ngo.khmer import format_date, format_number, western_digits
+from mrd_ngo.parsing import parse_id
 
 # Fields whose typed value is digits: Khmer digits are read as Western ones.
 DIGIT_FIELDS = (forms.IntegerField, forms.DecimalField, forms.FloatField, forms.DateField, forms.DateTimeField)
@@ -22,6 +26,42 @@ class KhmerDigitsMixin:
         for field in self.fields.values():
             if isinstance(field, DIGIT_FIELDS):
                 field.to_python = _reading_khmer_digits(field.to_python)
+
+
+# The dates a person may enter anywhere in the app: the ministry's records start after 1990, and an end
+# date of 9999-12-31 is a typing slip (and overflows date arithmetic such as "the day after the end").
+EARLIEST_DATE = datetime.date(1990, 1, 1)
+LATEST_DATE = datetime.date(2100, 12, 31)
+
+
+def validate_sensible_date(day: datetime.date | None) -> None:
+    """Refuse a date outside EARLIEST_DATE..LATEST_DATE, saying the range in the page's language."""
+    if day is not None and not EARLIEST_DATE <= day <= LATEST_DATE:
+        lang = get_language()
+        raise ValidationError(
+            _("Enter a date between %(earliest)s and %(latest)s.")
+            % {"earliest": format_date(EARLIEST_DATE, lang), "latest": format_date(LATEST_DATE, lang)},
+            code="date_out_of_range",
+        )
+
+
+class SensibleDatesMixin:
+    """Every date field of the form accepts only dates between EARLIEST_DATE and LATEST_DATE.
+
+    The message goes next to the field; the date picker is bounded the same way (`min`, `max`).
+    """
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.bound_dates()
+
+    def bound_dates(self) -> None:
+        """Bound the date fields (again, for a form that adds fields after `__init__`)."""
+        for field in self.fields.values():
+            if isinstance(field, forms.DateField) and validate_sensible_date not in field.validators:
+                field.validators.append(validate_sensible_date)
+                field.widget.attrs.setdefault("min", EARLIEST_DATE.isoformat())
+                field.widget.attrs.setdefault("max", LATEST_DATE.isoformat())
 
 
 # Thousands separators a person may type: comma, spaces (also no-break ones).
@@ -85,3 +125,18 @@ class BootstrapFormMixin:
                 if "is-invalid" not in attrs.get("class", ""):
                     attrs["class"] = f"{attrs.get('class', '')} is-invalid".strip()
                 attrs["aria-invalid"] = "true"
+
+
+class IdChoiceMixin:
+    """For a ModelChoiceField: the chosen id is read by `parse_id` (Khmer digits too), anything else is no choice.
+
+    Django's own reading uses `int()`, which takes Arabic-Indic digits, signs and spaces for an id.
+    """
+
+    def to_python(self, value):
+        if value in self.empty_values or isinstance(value, self.queryset.model):
+            return super().to_python(value)
+        number = parse_id(value)
+        if number is None:
+            raise ValidationError(self.error_messages["invalid_choice"], code="invalid_choice", params={"value": value})
+        return super().to_python(str(number))

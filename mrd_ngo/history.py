@@ -1,12 +1,14 @@
 """What the readable audit trails share: who acted in a pghistory event."""
 from django.contrib.auth import get_user_model
 
+from mrd_ngo.parsing import parse_id
+
 
 def event_user_id(event) -> int | None:
     """The id of the user recorded in the event's context (None for changes made without a user)."""
     context = getattr(event, "pgh_context", None)
     user = (context.metadata or {}).get("user") if context is not None else None
-    return int(user) if user is not None and str(user).isdigit() else None
+    return parse_id(user)
 
 
 def users_by_id(user_ids) -> dict:

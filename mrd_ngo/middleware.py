@@ -1,6 +1,7 @@
-"""Language selection: Khmer unless the user chose English."""
+"""Middleware of the site: language selection (Khmer unless the user chose English), no caching for signed-in users."""
 from django.conf import settings
 from django.utils import translation
+from django.utils.cache import add_never_cache_headers
 
 
 class KhmerFirstLocaleMiddleware:
@@ -21,4 +22,24 @@ class KhmerFirstLocaleMiddleware:
         request.LANGUAGE_CODE = language
         response = self.get_response(request)
         response.headers.setdefault("Content-Language", language)
+        return response
+
+
+class NoStoreWhenSignedInMiddleware:
+    """Every response to a signed-in user says `Cache-Control: no-store` (and private, no-cache).
+
+    Pages, exports, PDFs and downloads then hold personal or unpublished data: neither the browser
+    (its back button and disk cache on a shared ministry computer) nor a proxy may keep them.
+    Static files (served by WhiteNoise before this runs) and pages for anonymous visitors, such
+    as the login page, are left to their usual caching.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        response = self.get_response(request)
+        user = getattr(request, "user", None)
+        if user is not None and user.is_authenticated:
+            add_never_cache_headers(response)
         return response

@@ -36,7 +36,8 @@ def sync_role_groups(apps) -> None:
     for role, codenames in ROLE_PERMISSIONS.items():
         group, _ = Group.objects.get_or_create(name=role.value)
         if codenames == "__all__":
-            perms = Permission.objects.filter(content_type__app_label__in=["agreements", "reports", "auth"])
+            # "axes": the login lock-outs, which administrators lift (SECURITY.md).
+            perms = Permission.objects.filter(content_type__app_label__in=["agreements", "reports", "auth", "axes"])
         else:
             # Models added by later migrations have no permissions yet; a later sync adds them.
             wanted = [tuple(name.split(".")) for name in codenames]

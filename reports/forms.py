@@ -10,8 +10,9 @@ from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
-from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
+from mrd_ngo.parsing import parse_id
 from reports.models import ProgressReport, ReportingPeriod
 from reports.services import (
     CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, no_agreement_message, province_scope, row_problems,
@@ -47,13 +48,13 @@ class WholeNumberField(GroupedDigitsMixin, forms.IntegerField):
     default_error_messages = {"invalid": _("Enter a whole number, such as 1250 or ១២៥០."), "min_value": _("Cannot be negative.")}
 
 
-class PeriodChoiceField(forms.ModelChoiceField):
+class PeriodChoiceField(IdChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, period):
         label = semester_label(period.year, period.half, get_language())
         return f"{label} ({gettext('locked')})" if period.is_locked else label
 
 
-class NGOChoiceField(forms.ModelChoiceField):
+class NGOChoiceField(IdChoiceMixin, forms.ModelChoiceField):
     def label_from_instance(self, ngo):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 
@@ -241,10 +242,7 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
             raw = self.data.get(self.add_prefix("province"))
         else:
             raw = self.initial.get("province") or self.fields["province"].initial
-        try:
-            return int(raw)
-        except (TypeError, ValueError):
-            return None
+        return parse_id(raw)
 
     def clean_indicator(self):
         return self.choices.indicators[int(self.cleaned_data["indicator"])]

@@ -164,6 +164,9 @@ class IndicatorValueQuerySet(RestrictedQuerySet):
         return Q(province_id=province_id) & Q(Exists(covered))
 
 
+# Each result's insert, change and removal with the acting user (the services set the context), so an
+# accepted figure can be traced to who entered it.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), obj_field=None)
 class IndicatorValue(models.Model):
     """One result of a report: an indicator's value in a province (and maybe a village)."""
 

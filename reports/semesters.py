@@ -2,7 +2,10 @@
 import datetime
 import re
 
-PERIOD_CODE = re.compile(r"^(?P<year>\d{4})S(?P<half>[12])$")
+from mrd_ngo.khmer import western_digits
+
+# Western digits only (`\d` would take any script's digits); Khmer digits are read as Western first.
+PERIOD_CODE = re.compile(r"(?P<year>[0-9]{4})S(?P<half>[12])")
 
 
 def semester_bounds(year: int, half: int) -> tuple[datetime.date, datetime.date]:
@@ -15,8 +18,8 @@ def semester_bounds(year: int, half: int) -> tuple[datetime.date, datetime.date]
 
 
 def parse_period_code(code: str) -> tuple[int, int]:
-    """`"2024S1"` -> (2024, 1); ValueError for anything else."""
-    match = PERIOD_CODE.match(code or "")
+    """`"2024S1"` (or `"២០២៤S1"`) -> (2024, 1); ValueError for anything else."""
+    match = PERIOD_CODE.fullmatch(western_digits(code or ""))
     if not match:
         raise ValueError(f"{code!r} is not a semester code such as 2024S1.")
     return int(match["year"]), int(match["half"])

@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import Http404, HttpResponse, JsonResponse
+from django.http import HttpResponse, JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -21,7 +21,8 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Province, Village
-from mrd_ngo.khmer import format_number
+from mrd_ngo.khmer import format_date, format_number
+from mrd_ngo.parsing import parse_id, parse_id_or_404
 from reports import services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -30,7 +31,7 @@ from reports.forms import (
     ImportUploadForm, ReportForm, ReportStartForm, ReturnForm, RowChoices, report_content, result_row_formset,
     village_label,
 )
-from reports.history import display_value, report_history
+from reports.history import display_value, report_history, time_label
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 from reports.spreadsheets import (
     SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
@@ -248,10 +249,7 @@ def report_edit(request, pk):
 @permission_required("reports.view_progressreport", raise_exception=True)
 def village_options(request):
     """The villages of one province the user may pick, for the result rows (JSON)."""
-    try:
-        province_id = int(request.GET.get("province", ""))
-    except ValueError:
-        province_id = None
+    province_id = parse_id(request.GET.get("province"))
     villages = Village.objects.visible_to(request.user).filter(province_id=province_id)
     villages = sorted(villages, key=lambda v: (not v.is_model_village, v.name))
     return JsonResponse({
@@ -263,7 +261,7 @@ def village_options(request):
 # ---- Reading and reviewing --------------------------------------------------------------------
 
 
-def _detail_page(request, report, *, return_form=None, status=200):
+def _detail_page(request, report, *, return_form=None, comment_kept=False, status=200):
     report = (
         ProgressReport.objects.select_related(
             "ngo", "period", "agreement", "created_by", "submitted_by", "returned_by", "accepted_by"
@@ -292,6 +290,7 @@ def _detail_page(request, report, *, return_form=None, status=200):
         "can_submit": services.can_submit(user, report),
         "can_review": services.can_review(user, report),
         "return_form": return_form or ReturnForm(initial={"version": report.version}),
+        "comment_kept": comment_kept,
         "submitted_on": services.submitted_on(report),
         "partial_view": services.province_scope(user) is not None,
     }, status=status)
@@ -310,10 +309,7 @@ def _visible_report(request, pk) -> ProgressReport:
 
 
 def _posted_version(request) -> int | None:
-    try:
-        return int(request.POST["version"])
-    except (KeyError, ValueError):
-        return None
+    return parse_id(request.POST.get("version"))
 
 
 @login_required
@@ -331,10 +327,33 @@ def report_submit(request, pk):
     return redirect("reports:detail", pk=report.pk)
 
 
+def _overtaken_message(report: ProgressReport) -> str:
+    """What happened to a report while a reviewer was writing their comment: who did what, and when."""
+    lang = get_language()
+    if report.status == ReportStatus.ACCEPTED and report.accepted_at:
+        who, at, text = report.accepted_by, report.accepted_at, _(
+            "%(user)s accepted this report on %(date)s at %(time)s, after you opened it. "
+            "Your comment was not sent; it is kept below.")
+    elif report.status == ReportStatus.RETURNED and report.returned_at:
+        who, at, text = report.returned_by, report.returned_at, _(
+            "%(user)s returned this report on %(date)s at %(time)s, after you opened it. "
+            "Your comment was not sent; it is kept below.")
+    elif report.period.is_locked:
+        return _("This semester was locked after you opened the report. Your comment was not sent; it is kept below.")
+    else:
+        return _("This report was changed after you opened it. Your comment was not sent; it is kept below: "
+                 "check the report again, then send your comment.")
+    return text % {
+        "user": (who.get_full_name() or who.get_username()) if who is not None else _("unknown user"),
+        "date": format_date(timezone.localdate(at), lang), "time": time_label(at),
+    }
+
+
 @login_required
 @require_POST
 @permission_required("reports.review_progressreport", raise_exception=True)
 def report_return(request, pk):
+    """Return a report with the reviewer's comment; if someone acted on it meanwhile, say who and keep the comment."""
     report = _visible_report(request, pk)
     form = ReturnForm(request.POST)
     if form.is_valid():
@@ -345,6 +364,16 @@ def report_return(request, pk):
             if hasattr(error, "error_dict"):
                 for field, errors in error.message_dict.items():
                     form.add_error(field if field in form.fields else None, errors)
+            elif error.code in ("stale", "wrong_status", "locked"):
+                # Overtaken: the typed comment stays in the form, now at the current version, so a
+                # reviewer who still may return the report sends it again knowingly.
+                report.refresh_from_db()
+                messages.error(request, _overtaken_message(report))
+                data = request.POST.copy()
+                data["version"] = str(report.version)
+                form = ReturnForm(data)
+                form.is_valid()
+                return _detail_page(request, report, return_form=form, comment_kept=True, status=409)
             else:
                 form.add_error(None, error)
         else:
@@ -376,11 +405,7 @@ def report_accept(request, pk):
 def report_template(request, period):
     """The spreadsheet template of one NGO's report for one semester, pre-filled from its agreement."""
     period = ReportingPeriod.objects.get_by_code_or_404(period)
-    try:
-        ngo_id = int(request.GET.get("ngo", ""))
-    except ValueError:
-        raise Http404 from None
-    ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=ngo_id)
+    ngo = get_object_or_404(NGO.objects.visible_to(request.user), pk=parse_id_or_404(request.GET.get("ngo")))
     agreement = services.agreement_in_force(ngo=ngo, period=period, user=request.user)
     if agreement is None:
         scope = services.province_scope(request.user)
@@ -399,8 +424,9 @@ def report_template(request, period):
 
 def _import_initial(request) -> dict:
     initial = {}
-    if request.GET.get("ngo", "").isdigit():
-        initial["ngo"] = int(request.GET["ngo"])
+    ngo_id = parse_id(request.GET.get("ngo"))
+    if ngo_id is not None:
+        initial["ngo"] = ngo_id
     try:
         initial["period"] = ReportingPeriod.objects.get_by_code(request.GET.get("period", "")).pk
     except ReportingPeriod.DoesNotExist:

@@ -254,7 +254,7 @@ def test_overlap_with_another_agreement_of_the_ngo_is_named_with_a_link_next_to_
 
 
 def test_future_signing_date_is_refused(client_as, admin_user):
-    response = client_as(admin_user).post("/agreements/new/", agreement_form_data(NGOFactory(), signed_on="2999-01-01"))
+    response = client_as(admin_user).post("/agreements/new/", agreement_form_data(NGOFactory(), signed_on="2099-01-01"))
     assert response.context["form"].errors["signed_on"] == ["The signing date cannot be in the future."]
 
 
