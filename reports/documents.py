@@ -35,7 +35,7 @@ from agreements.models import (
     NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village,
 )
 from mrd_ngo.roles import NATIONAL_ROLES, Role, user_province_id, user_role
-from reports.choices import BuildState, DocumentKind
+from reports.choices import BuildState, DocumentKind, ReportStatus
 from reports.models import (
     IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
 )
@@ -88,7 +88,8 @@ def _sources(period: ReportingPeriod) -> list:
     return [
         ReportingPeriod.objects.all(),
         ProgressReport.objects.filter(period__in=periods),
-        IndicatorValue.objects.filter(report__period__in=periods),
+        # Only accepted reports' figures count; a report accepted or sent back changes its own row.
+        IndicatorValue.objects.filter(report__period__in=periods, report__status=ReportStatus.ACCEPTED),
         Agreement.objects.all(),
         Agreement.provinces.through.objects.all(),
         Agreement.sectors.through.objects.all(),

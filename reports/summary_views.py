@@ -15,6 +15,7 @@ from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -102,7 +103,7 @@ def _documents_of_the_page(request, period) -> list[dict]:
         wanted += [(DocumentKind.PDF, "km"), (DocumentKind.PDF, "en")]
     page_lang = (get_language() or "km")[:2]
     wanted.append((DocumentKind.XLSX, page_lang if page_lang in LANGUAGES else "km"))
-    fingerprint = data_fingerprint(period)
+    fingerprint = _fingerprint_when_needed(period)
     kept = {
         (d.kind, d.lang): d
         for d in SummaryDocument.objects.filter(period=period, province_id=province_id)
@@ -127,8 +128,13 @@ def _one_document(request, period_code: str, kind: str, lang: str):
     return period, province_id
 
 
+def _fingerprint_when_needed(period):
+    """The data fingerprint, computed only if a kept file has to be compared with it (one query)."""
+    return SimpleLazyObject(lambda: data_fingerprint(period))
+
+
 def _fragment(request, period, kind: str, lang: str, province_id, *, status: int = 200):
-    fingerprint = data_fingerprint(period)
+    fingerprint = _fingerprint_when_needed(period)
     document = SummaryDocument.objects.for_key(period=period, kind=kind, lang=lang, province_id=province_id).first()
     state = document_state(document, fingerprint)
     entry = _entry(period, kind, lang, state, document)
