@@ -133,12 +133,12 @@ def _fingerprint_when_needed(period):
     return SimpleLazyObject(lambda: data_fingerprint(period))
 
 
-def _fragment(request, period, kind: str, lang: str, province_id, *, status: int = 200):
+def _fragment(request, period, kind: str, lang: str, province_id):
     fingerprint = _fingerprint_when_needed(period)
     document = SummaryDocument.objects.for_key(period=period, kind=kind, lang=lang, province_id=province_id).first()
     state = document_state(document, fingerprint)
     entry = _entry(period, kind, lang, state, document)
-    return render(request, "reports/summary/_document.html", {"doc": entry}, status=status)
+    return render(request, "reports/summary/_document.html", {"doc": entry})
 
 
 @login_required
@@ -146,9 +146,15 @@ def _fragment(request, period, kind: str, lang: str, province_id, *, status: int
 def summary_document_prepare(request, period, kind, lang):
     """Ask for a document: its build is queued (once, however many ask); answers with its progress."""
     period, province_id = _one_document(request, period, kind, lang)
-    summary_document_request(period=period, kind=kind, lang=lang, province_id=province_id)
+    fingerprint = data_fingerprint(period)
+    document = summary_document_request(
+        period=period, kind=kind, lang=lang, province_id=province_id, fingerprint=fingerprint,
+    )
     if request.headers.get("HX-Request"):
-        return _fragment(request, period, kind, lang, province_id, status=202)
+        state = document_state(document, fingerprint)
+        entry = _entry(period, kind, lang, state, document)
+        # 202 Accepted: the build is on its way; 200 when the kept file is already up to date.
+        return render(request, "reports/summary/_document.html", {"doc": entry}, status=200 if state == "ready" else 202)
     return redirect(reverse("reports:summary", args=[period.code]) + "#documents")
 
 

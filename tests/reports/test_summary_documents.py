@@ -111,7 +111,8 @@ def test_the_second_person_to_ask_gets_the_kept_file_without_a_new_build(client,
 
     log_in(client, Role.ADMINISTRATOR)
     assert 'href="/reports/2024S1/summary.pdf?lang=en"' in client.get(PAGE).content.decode()
-    client.post(PREPARE_PDF_EN)
+    response = client.post(PREPARE_PDF_EN, **HTMX)
+    assert response.status_code == 200 and 'href="/reports/2024S1/summary.pdf?lang=en"' in response.content.decode()
     assert DBTaskResult.objects.count() == 1  # no second build queued
     assert run_queued_tasks() == 0
     assert b"".join(client.get("/reports/2024S1/summary.pdf?lang=en").streaming_content) == first
