@@ -29,6 +29,11 @@ def worker_heartbeat(*, worker_id: str, started_at: datetime.datetime) -> None:
     )
 
 
+def forget_dead_workers(*, older_than: datetime.timedelta = datetime.timedelta(days=1)) -> None:
+    """Drop the rows of workers that died long ago (each start uses a new worker id)."""
+    WorkerHeartbeat.objects.filter(seen_at__lt=timezone.now() - older_than).delete()
+
+
 def worker_stopped(*, worker_id: str) -> None:
     """Forget a worker that stops cleanly (its heartbeat must not count while it is gone)."""
     WorkerHeartbeat.objects.filter(worker_id=worker_id).delete()

@@ -209,7 +209,7 @@ def test_unknown_kind_or_language_of_a_document_is_not_found(client, known):
     assert SummaryDocument.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True)
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_the_real_worker_command_builds_the_pdf_asked_for_on_the_page(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     known_semester()
@@ -224,3 +224,39 @@ def test_the_real_worker_command_builds_the_pdf_asked_for_on_the_page(client, se
     response = client.get("/reports/2024S1/summary.pdf?lang=en")
     assert response.status_code == 200 and b"".join(response.streaming_content).startswith(b"%PDF-")
     assert (tmp_path / "media" / SummaryDocument.objects.get(kind="pdf").file.name).is_file()
+
+
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+def test_people_asking_at_the_same_moment_start_one_build(known_period_committed):
+    """Four requests at once, each on its own database connection: one document row, one queued build."""
+    import threading
+
+    from django.db import connection
+
+    from reports.documents import summary_document_request
+
+    start = threading.Barrier(4)
+    errors = []
+
+    def ask():
+        try:
+            start.wait()
+            summary_document_request(period=known_period_committed, kind="pdf", lang="km", province_id=None)
+        except Exception as error:  # reported below
+            errors.append(error)
+        finally:
+            connection.close()
+
+    threads = [threading.Thread(target=ask) for _ in range(4)]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    assert errors == []
+    assert SummaryDocument.objects.count() == 1
+    assert DBTaskResult.objects.count() == 1
+
+
+@pytest.fixture
+def known_period_committed():
+    return known_semester().period

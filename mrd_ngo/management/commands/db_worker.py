@@ -13,7 +13,7 @@ from django.db import DatabaseError, connection
 from django.utils import timezone
 from django_tasks_db.management.commands import db_worker
 
-from mrd_ngo.health import worker_heartbeat, worker_stopped
+from mrd_ngo.health import forget_dead_workers, worker_heartbeat, worker_stopped
 
 logger = logging.getLogger("mrd_ngo.worker")
 
@@ -48,6 +48,7 @@ class Command(db_worker.Command):
 
     def handle(self, *args, worker_id: str, **options):
         heartbeat = Heartbeat(worker_id)
+        forget_dead_workers()
         heartbeat.beat()  # alive from the first second, not after the first interval
         heartbeat.start()
         try:
