@@ -28,7 +28,8 @@ import uuid
 from django.conf import settings
 from django.core.files.base import ContentFile
 from django.db import connection, transaction
-from django.db.models.expressions import RawSQL
+from django.db.models import BigIntegerField, Count, DecimalField, Func, Sum, Value
+from django.db.models.functions import Coalesce
 from django.utils import timezone, translation
 
 from agreements.models import (
@@ -104,23 +105,33 @@ def _sources(period: ReportingPeriod) -> list:
     ]
 
 
+class RowVersion(Func):
+    """A hash of a row's version: the transaction that wrote it (xmin) and where it lies (ctid).
+
+    An update writes a new version elsewhere, even within one transaction, so the hash changes.
+    """
+
+    template = "hashtextextended(%(table)s.xmin::text || %(table)s.ctid::text, 0)"
+    output_field = BigIntegerField()
+
+    def __init__(self, model):
+        super().__init__(table=connection.ops.quote_name(model._meta.db_table))
+
+
 def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = None) -> str:
     """A short hash that changes whenever any row under the summary of `period` changes (one query)."""
-    parts, params = [], []
-    for queryset in _sources(period):
-        table = connection.ops.quote_name(queryset.model._meta.db_table)
-        # A row version: the transaction that wrote it and where it lies (an update writes a new
-        # version elsewhere, even within one transaction).
-        version = RawSQL(f"hashtextextended({table}.xmin::text || {table}.ctid::text, 0)", ())
-        rows = queryset.order_by().annotate(_version=version).values("_version")
-        sql, row_params = rows.query.sql_with_params()
-        parts.append(f"(SELECT count(*) || ':' || coalesce(sum(_version), 0) FROM ({sql}) AS rows)")
-        params.extend(row_params)
-    with connection.cursor() as cursor:
-        cursor.execute(f"SELECT concat_ws('|', {', '.join(parts)})", params)  # noqa: S608 (built from querysets)
-        versions = cursor.fetchone()[0]
+    versions = [
+        queryset.order_by().annotate(fingerprint_part=Value(number)).values("fingerprint_part")
+        .annotate(
+            fingerprint_rows=Count("*"),
+            fingerprint_version=Coalesce(Sum(RowVersion(queryset.model)), 0, output_field=DecimalField()),
+        )
+        .values_list("fingerprint_part", "fingerprint_rows", "fingerprint_version")
+        for number, queryset in enumerate(_sources(period))
+    ]
+    rows = sorted(versions[0].union(*versions[1:], all=True))  # one query: UNION ALL of one row per table
     today = today or timezone.localdate()
-    return hashlib.sha256(f"{today.isoformat()}|{versions}".encode()).hexdigest()
+    return hashlib.sha256(f"{today.isoformat()}|{rows}".encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------
