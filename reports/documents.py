@@ -226,7 +226,8 @@ def summary_document_build(*, document_id: int) -> str:
         )
         raise
     seconds = time.monotonic() - started
-    name = f"{document.period.code}-{document.kind}-{document.lang}-{document.province_id or 'national'}-{uuid.uuid4().hex}"
+    scope = document.province_id or "national"
+    name = f"{document.period.code}-{document.kind}-{document.lang}-{scope}-{uuid.uuid4().hex}"
     old_name = None
     with transaction.atomic():
         document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)

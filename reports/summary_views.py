@@ -154,7 +154,8 @@ def summary_document_prepare(request, period, kind, lang):
         state = document_state(document, fingerprint)
         entry = _entry(period, kind, lang, state, document)
         # 202 Accepted: the build is on its way; 200 when the kept file is already up to date.
-        return render(request, "reports/summary/_document.html", {"doc": entry}, status=200 if state == "ready" else 202)
+        status = 200 if state == "ready" else 202
+        return render(request, "reports/summary/_document.html", {"doc": entry}, status=status)
     return redirect(reverse("reports:summary", args=[period.code]) + "#documents")
 
 

@@ -28,7 +28,8 @@ def test_healthz_is_503_without_a_worker(client):
 
 def test_healthz_is_503_when_the_last_heartbeat_is_stale(client, settings):
     worker_heartbeat(worker_id="w1", started_at=timezone.now())
-    WorkerHeartbeat.objects.update(seen_at=timezone.now() - datetime.timedelta(seconds=settings.WORKER_STALE_SECONDS + 1))
+    stale = timezone.now() - datetime.timedelta(seconds=settings.WORKER_STALE_SECONDS + 1)
+    WorkerHeartbeat.objects.update(seen_at=stale)
     assert client.get("/healthz").status_code == 503
 
 
