@@ -1,4 +1,5 @@
 """The summary PDF and workbook are built by the worker, kept, and rebuilt only when the figures change."""
+import dataclasses
 import io
 import time
 from unittest import mock
@@ -261,3 +262,13 @@ def test_people_asking_at_the_same_moment_start_one_build(known_period_committed
 @pytest.fixture
 def known_period_committed():
     return known_semester().period
+
+
+def test_the_provincial_edition_the_worker_builds_is_what_the_officer_sees_on_the_page(known):
+    from reports.summary import build_provincial_summary, build_summary
+
+    officer = UserFactory(role=Role.PROVINCIAL_OFFICER, province=known.siem_reap)
+    edition = build_provincial_summary(known.period, province_id=known.siem_reap.pk)
+    page = build_summary(known.period, user=officer)
+    assert dataclasses.replace(edition, built_at=page.built_at) == page
+    assert edition.scope is not None and edition.provinces_in_scope == 1
