@@ -21,7 +21,8 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
-from reports.choices import DocumentKind
+from mrd_ngo.health import live_workers
+from reports.choices import BuildState, DocumentKind
 from reports.documents import (
     CONTENT_TYPES, NoScope, data_fingerprint, document_scope, document_state, filename, summary_document_request,
 )
@@ -86,6 +87,8 @@ def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument |
         "testid": f"pdf-{lang}" if kind == DocumentKind.PDF else "xlsx",
         "state": state,
         "built_at": document.built_at if document and state == "ready" else None,
+        # Queued with no worker alive: it would wait forever; say so rather than spin.
+        "no_worker": state == BuildState.QUEUED and not live_workers(),
         "download_url": download,
         "prepare_url": reverse("reports:summary_document_prepare", args=args),
         "status_url": reverse("reports:summary_document_status", args=args),

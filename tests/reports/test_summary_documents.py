@@ -272,3 +272,15 @@ def test_the_provincial_edition_the_worker_builds_is_what_the_officer_sees_on_th
     page = build_summary(known.period, user=officer)
     assert dataclasses.replace(edition, built_at=page.built_at) == page
     assert edition.scope is not None and edition.provinces_in_scope == 1
+
+
+def test_a_queued_document_says_when_no_worker_is_running(english, known):
+    from django.utils import timezone
+
+    from mrd_ngo.health import worker_heartbeat
+
+    log_in(english, Role.DEPARTMENT_HEAD)
+    response = english.post(PREPARE_PDF_EN, **HTMX)
+    assert "No background worker is running" in response.content.decode()
+    worker_heartbeat(worker_id="w1", started_at=timezone.now())
+    assert "No background worker is running" not in english.get(STATUS_PDF_EN).content.decode()
