@@ -51,6 +51,9 @@ INSTALLED_APPS = [
     "mrd_ngo",
     "agreements",
     "reports",
+    # After mrd_ngo: its `db_worker` (with the heartbeat) replaces django-tasks-db's.
+    "django_tasks",
+    "django_tasks_db",
 ]
 
 MIDDLEWARE = [
@@ -181,6 +184,18 @@ CONTENT_SECURITY_POLICY = {
         "frame-ancestors": [NONE],
     },
 }
+
+# --- Background work ------------------------------------------------------------------------
+# Django's task framework (django-tasks backport) with the database backend: PostgreSQL is the
+# queue. `manage.py db_worker` runs the tasks (summary PDFs and workbooks: reports/tasks.py).
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
+# The worker writes a heartbeat this often; /healthz fails when none is younger than the stale age.
+WORKER_HEARTBEAT_SECONDS = env.int("WORKER_HEARTBEAT_SECONDS", default=10)
+WORKER_STALE_SECONDS = env.int("WORKER_STALE_SECONDS", default=60)
+# A build still "building" after this long is taken as lost (worker killed): shown failed, retryable.
+SUMMARY_BUILD_TIMEOUT_SECONDS = env.int("SUMMARY_BUILD_TIMEOUT_SECONDS", default=15 * 60)
+# Health checks from the load balancer may come over plain HTTP.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

@@ -30,3 +30,16 @@ class ProgressReportAdmin(admin.ModelAdmin):
 class MeetingRecommendationAdmin(admin.ModelAdmin):
     list_display = ["period", "number", "status", "meeting_date"]
     list_filter = ["period", "status"]
+
+
+@admin.register(models.SummaryDocument)
+class SummaryDocumentAdmin(admin.ModelAdmin):
+    """Kept summary PDFs and workbooks: where each build stands, and why a failed one failed."""
+
+    list_display = ["period", "kind", "lang", "province", "state", "built_at", "build_seconds", "requested_at"]
+    list_filter = ["period", "kind", "lang", "state"]
+    list_select_related = ["period", "province"]
+    readonly_fields = [f.name for f in models.SummaryDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # only asked for from the summary page, built by the worker

@@ -18,3 +18,19 @@ class RecommendationStatus(models.TextChoices):
     OPEN = "open", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
+
+
+class DocumentKind(models.TextChoices):
+    """The files of the semester summary built by the worker."""
+
+    PDF = "pdf", _("PDF")
+    XLSX = "xlsx", _("Workbook (XLSX)")
+
+
+class BuildState(models.TextChoices):
+    """Where the latest requested build of a summary document stands."""
+
+    IDLE = "idle", _("Not requested")
+    QUEUED = "queued", _("Queued")
+    BUILDING = "building", _("Being built")
+    FAILED = "failed", _("Failed")

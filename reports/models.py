@@ -12,7 +12,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Indicator, NGO, Province, Village
 from mrd_ngo.access import RestrictedQuerySet
-from reports.choices import RecommendationStatus, ReportStatus
+from reports.choices import BuildState, DocumentKind, RecommendationStatus, ReportStatus
 from reports.semesters import parse_period_code, period_code, semester_bounds
 
 
@@ -228,3 +228,53 @@ class MeetingRecommendation(models.Model):
         """The text in the active language, falling back to the other one."""
         first, second = (self.text_en, self.text_km) if get_language() == "en" else (self.text_km, self.text_en)
         return first or second
+
+
+class SummaryDocumentQuerySet(models.QuerySet):
+    def for_key(self, *, period: ReportingPeriod, kind: str, lang: str, province_id: int | None) -> "SummaryDocumentQuerySet":
+        """The (at most one) document of this semester, kind, language and scope (province None: national)."""
+        return self.filter(period=period, kind=kind, lang=lang, province_id=province_id)
+
+
+class SummaryDocument(models.Model):
+    """A semester summary PDF or workbook built by the worker, kept until the data under it changes.
+
+    One row per semester, kind, language and scope (national: no province; a provincial edition:
+    its province). `file` was built from data whose fingerprint is `fingerprint`
+    (reports/documents.py); it is served while the data still has that fingerprint. `state` is the
+    latest requested build: queued and building rows are not queued again, so many people asking at
+    once start one build. Files live in the private media storage (no URL serves them directly).
+    """
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="summary_documents")
+    kind = models.CharField(max_length=4, choices=DocumentKind.choices)
+    lang = models.CharField(max_length=2, choices=[("km", _("Khmer")), ("en", _("English"))])
+    province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
+    file = models.FileField(upload_to="summaries/", blank=True)
+    fingerprint = models.CharField(max_length=64, blank=True)
+    built_at = models.DateTimeField(null=True, blank=True)
+    build_seconds = models.FloatField(null=True, blank=True)
+    state = models.CharField(max_length=10, choices=BuildState.choices, default=BuildState.IDLE)
+    requested_at = models.DateTimeField(null=True, blank=True)
+    started_at = models.DateTimeField(null=True, blank=True)
+    task_id = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)
+
+    objects = SummaryDocumentQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("summary document")
+        verbose_name_plural = _("summary documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "kind", "lang", "province"], name="summary_document_one_per_key", nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(lang__in=["km", "en"]), name="summary_document_lang_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.period} {self.kind} {self.lang} {self.province_id or 'national'}"
+
+    def is_ready_for(self, fingerprint: str) -> bool:
+        """True when the kept file was built from data with this fingerprint."""
+        return bool(self.file) and self.fingerprint == fingerprint

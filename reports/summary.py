@@ -384,17 +384,27 @@ class SemesterSummary:
 
 
 class _Scope:
-    """Whose summary: every query goes through `restrict(queryset)` (visible_to, or all for the nation)."""
+    """Whose summary: every query goes through `restrict(queryset)` (visible_to, or all for the nation).
 
-    def __init__(self, user=None, national: bool = False):
+    A scope is a user's (what `visible_to(user)` allows), the whole country, or one province (the
+    provincial edition the worker builds with no user at hand: the same rows `visible_to` gives a
+    provincial officer of that province).
+    """
+
+    def __init__(self, user=None, national: bool = False, province_id: int | None = None):
         self.user = user
         self.national = national
+        self.province_id = province_id
 
     def restrict(self, queryset):
+        if self.province_id is not None:
+            return queryset.filter(queryset.in_province(self.province_id))
         return queryset if self.national else queryset.visible_to(self.user)
 
     def province_ids(self, all_ids: list[int]) -> list[int]:
         """Provinces the summary covers: all for national roles, one for a provincial officer, none otherwise."""
+        if self.province_id is not None:
+            return [self.province_id] if self.province_id in all_ids else []
         if self.national:
             return all_ids
         role = user_role(self.user)
@@ -405,6 +415,10 @@ class _Scope:
             return [province_id] if province_id in all_ids else []
         return []
 
+    @property
+    def is_provincial(self) -> bool:
+        return self.province_id is not None or (not self.national and user_role(self.user) == Role.PROVINCIAL_OFFICER)
+
 
 def build_summary(period: ReportingPeriod, *, user) -> SemesterSummary:
     """The summary of `period` as `user` may see it (a provincial officer: their province)."""
@@ -414,6 +428,11 @@ def build_summary(period: ReportingPeriod, *, user) -> SemesterSummary:
 def build_national_summary(period: ReportingPeriod) -> SemesterSummary:
     """The national summary of `period` (for the management command; no user, no restriction)."""
     return _build(period, _Scope(national=True))
+
+
+def build_provincial_summary(period: ReportingPeriod, *, province_id: int) -> SemesterSummary:
+    """One province's edition of `period` (what its provincial officers see; built by the worker)."""
+    return _build(period, _Scope(province_id=province_id))
 
 
 def _semester(period: ReportingPeriod) -> Semester:
@@ -468,7 +487,7 @@ def _build(period: ReportingPeriod, scope: _Scope) -> SemesterSummary:
     before = _PeriodFacts(previous, scope, indicator_sectors, wash_sector_ids) if previous else None
 
     scope_name = None
-    if not scope.national and user_role(scope.user) == Role.PROVINCIAL_OFFICER:
+    if scope.is_provincial:
         scope_name = _name(provinces[0], "") if provinces else Name("", "")
 
     headline = facts.headline()

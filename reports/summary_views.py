@@ -3,18 +3,32 @@
 Who may do what: every role sees the page and downloads the workbook (what it holds is what
 `visible_to(user)` allows: a provincial officer's summary covers their province); printing the PDF
 needs `reports.print_summary` (department heads and administrators). Users without a role get 403.
+
+The PDF and the workbook are built by the worker, never here (reports/documents.py): the page
+shows each document's progress (a small fragment htmx polls) and then its download link. The
+download URLs serve the kept file while the data is unchanged; otherwise they ask for a build and
+send the person back to the page, where its progress shows.
 """
 from django.contrib.auth.decorators import login_required, permission_required
-from django.http import Http404, HttpResponse, HttpResponseBadRequest
+from django.core.exceptions import PermissionDenied
+from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
+from django.views.decorators.http import require_GET, require_POST
 
-from reports.models import ReportingPeriod
-from reports.pdf import LANGUAGES, render_summary_pdf
+from mrd_ngo.health import live_workers
+from reports.choices import BuildState, DocumentKind
+from reports.documents import (
+    CONTENT_TYPES, NoScope, data_fingerprint, document_scope, document_state, filename, summary_document_request,
+)
+from reports.models import ReportingPeriod, SummaryDocument
+from reports.pdf import LANGUAGES
 from reports.summary import build_summary
-from reports.summary_xlsx import XLSX_CONTENT_TYPE, summary_workbook
 
 VIEW_PERMISSION = "reports.view_progressreport"
 PRINT_PERMISSION = "reports.print_summary"
@@ -45,31 +59,148 @@ def summary_page(request, period):
         "summary": build_summary(period, user=request.user),
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
         "can_print": request.user.has_perm(PRINT_PERMISSION),
+        "documents": _documents_of_the_page(request, period),
     }
     return render(request, "reports/summary.html", context)
+
+
+LABELS = {
+    (DocumentKind.PDF, "km"): gettext_lazy("PDF (Khmer)"),
+    (DocumentKind.PDF, "en"): gettext_lazy("PDF (English)"),
+    (DocumentKind.XLSX, "km"): gettext_lazy("Workbook (XLSX)"),
+    (DocumentKind.XLSX, "en"): gettext_lazy("Workbook (XLSX)"),
+}
+
+
+def _may_have(user, kind: str) -> bool:
+    return user.has_perm(PRINT_PERMISSION if kind == DocumentKind.PDF else VIEW_PERMISSION)
+
+
+def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument | None) -> dict:
+    """What the fragment of one document shows (reports/summary/_document.html)."""
+    args = [period.code, kind, lang]
+    download = reverse(f"reports:summary_{kind}", args=[period.code]) + f"?lang={lang}"
+    return {
+        "kind": kind,
+        "lang": lang,
+        "label": LABELS[(kind, lang)],
+        "testid": f"pdf-{lang}" if kind == DocumentKind.PDF else "xlsx",
+        "state": state,
+        "built_at": document.built_at if document and state == "ready" else None,
+        # Queued with no worker alive: it would wait forever; say so rather than spin.
+        "no_worker": state == BuildState.QUEUED and not live_workers(),
+        "download_url": download,
+        "prepare_url": reverse("reports:summary_document_prepare", args=args),
+        "status_url": reverse("reports:summary_document_status", args=args),
+    }
+
+
+def _documents_of_the_page(request, period) -> list[dict]:
+    """The documents the user may ask for on the summary page, with where each stands."""
+    try:
+        province_id = document_scope(request.user)
+    except NoScope:
+        return []
+    wanted = []
+    if request.user.has_perm(PRINT_PERMISSION):
+        wanted += [(DocumentKind.PDF, "km"), (DocumentKind.PDF, "en")]
+    page_lang = (get_language() or "km")[:2]
+    wanted.append((DocumentKind.XLSX, page_lang if page_lang in LANGUAGES else "km"))
+    fingerprint = _fingerprint_when_needed(period)
+    kept = {
+        (d.kind, d.lang): d
+        for d in SummaryDocument.objects.filter(period=period, province_id=province_id)
+    }
+    return [
+        _entry(period, kind, lang, document_state(kept.get((kind, lang)), fingerprint), kept.get((kind, lang)))
+        for kind, lang in wanted
+    ]
+
+
+def _one_document(request, period_code: str, kind: str, lang: str):
+    """The period, the user's scope and the document's key, or the error for a request that may not have it."""
+    if kind not in DocumentKind.values or lang not in LANGUAGES:
+        raise Http404
+    if not _may_have(request.user, kind):
+        raise PermissionDenied
+    period = ReportingPeriod.objects.get_by_code_or_404(period_code)
+    try:
+        province_id = document_scope(request.user)
+    except NoScope:
+        raise PermissionDenied from None
+    return period, province_id
+
+
+def _fingerprint_when_needed(period):
+    """The data fingerprint, computed only if a kept file has to be compared with it (one query)."""
+    return SimpleLazyObject(lambda: data_fingerprint(period))
+
+
+def _fragment(request, period, kind: str, lang: str, province_id):
+    fingerprint = _fingerprint_when_needed(period)
+    document = SummaryDocument.objects.for_key(period=period, kind=kind, lang=lang, province_id=province_id).first()
+    state = document_state(document, fingerprint)
+    entry = _entry(period, kind, lang, state, document)
+    return render(request, "reports/summary/_document.html", {"doc": entry})
+
+
+@login_required
+@require_POST
+def summary_document_prepare(request, period, kind, lang):
+    """Ask for a document: its build is queued (once, however many ask); answers with its progress."""
+    period, province_id = _one_document(request, period, kind, lang)
+    fingerprint = data_fingerprint(period)
+    document = summary_document_request(
+        period=period, kind=kind, lang=lang, province_id=province_id, fingerprint=fingerprint,
+    )
+    if request.headers.get("HX-Request"):
+        state = document_state(document, fingerprint)
+        entry = _entry(period, kind, lang, state, document)
+        # 202 Accepted: the build is on its way; 200 when the kept file is already up to date.
+        status = 200 if state == "ready" else 202
+        return render(request, "reports/summary/_document.html", {"doc": entry}, status=status)
+    return redirect(reverse("reports:summary", args=[period.code]) + "#documents")
+
+
+@login_required
+@require_GET
+def summary_document_status(request, period, kind, lang):
+    """Where one document stands (the fragment the page polls while it is queued or being built)."""
+    period, province_id = _one_document(request, period, kind, lang)
+    return _fragment(request, period, kind, lang, province_id)
+
+
+def _download(request, period, kind: str):
+    """The kept file when it is up to date; else ask for a build and go back to the page to watch it."""
+    lang = _language(request)
+    if lang is None:
+        if kind == DocumentKind.PDF:
+            return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
+        return HttpResponseBadRequest(_("The workbook exists in Khmer (lang=km) and English (lang=en) only."))
+    try:
+        province_id = document_scope(request.user)
+    except NoScope:
+        raise PermissionDenied from None
+    fingerprint = data_fingerprint(period)
+    document = SummaryDocument.objects.for_key(period=period, kind=kind, lang=lang, province_id=province_id).first()
+    if document is not None and document.is_ready_for(fingerprint):
+        return FileResponse(
+            document.file.open("rb"),
+            content_type=CONTENT_TYPES[kind],
+            as_attachment=kind == DocumentKind.XLSX,
+            filename=filename(period, kind, lang),
+        )
+    summary_document_request(period=period, kind=kind, lang=lang, province_id=province_id, fingerprint=fingerprint)
+    return redirect(reverse("reports:summary", args=[period.code]) + "#documents")
 
 
 @login_required
 @permission_required(PRINT_PERMISSION, raise_exception=True)
 def summary_pdf(request, period):
-    period = ReportingPeriod.objects.get_by_code_or_404(period)
-    lang = _language(request)
-    if lang is None:
-        return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
-    pdf = render_summary_pdf(build_summary(period, user=request.user), lang)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="semester-summary-{period.code}-{lang}.pdf"'
-    return response
+    return _download(request, ReportingPeriod.objects.get_by_code_or_404(period), DocumentKind.PDF)
 
 
 @login_required
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def summary_xlsx(request, period):
-    period = ReportingPeriod.objects.get_by_code_or_404(period)
-    lang = _language(request)
-    if lang is None:
-        return HttpResponseBadRequest(_("The workbook exists in Khmer (lang=km) and English (lang=en) only."))
-    workbook = summary_workbook(build_summary(period, user=request.user), lang)
-    response = HttpResponse(workbook, content_type=XLSX_CONTENT_TYPE)
-    response["Content-Disposition"] = f'attachment; filename="semester-summary-{period.code}-{lang}.xlsx"'
-    return response
+    return _download(request, ReportingPeriod.objects.get_by_code_or_404(period), DocumentKind.XLSX)

@@ -24,9 +24,14 @@ urlpatterns = [
     path("reports/<int:pk>/submit/", views.report_submit, name="submit"),
     path("reports/<int:pk>/return/", views.report_return, name="return"),
     path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
-    # Semester summary: page, PDF, workbook.
+    # Semester summary: page, PDF, workbook (PDF and workbook built by the worker: reports/documents.py).
     path("reports/summary/", summary_views.summary_latest, name="summary_latest"),
     path("reports/<period:period>/summary/", summary_views.summary_page, name="summary"),
     path("reports/<period:period>/summary.pdf", summary_views.summary_pdf, name="summary_pdf"),
     path("reports/<period:period>/summary.xlsx", summary_views.summary_xlsx, name="summary_xlsx"),
+    # The PDF and the workbook are built by the worker: ask for one, then watch its progress.
+    path("reports/<period:period>/summary/<str:kind>/<str:lang>/prepare/", summary_views.summary_document_prepare,
+         name="summary_document_prepare"),
+    path("reports/<period:period>/summary/<str:kind>/<str:lang>/status/", summary_views.summary_document_status,
+         name="summary_document_status"),
 ]

@@ -132,9 +132,20 @@ def cases(w):
         ("period_unlock", reverse("reports:unlock", args=[period]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
         # Semester summary
         ("summary", reverse("reports:summary", args=[period]), "get", expect()),
+        # PDF and workbook: built by the worker; a download with no file kept yet queues one and
+        # returns to the page (302). A provincial officer's workbook is their province's edition.
         ("summary_pdf", reverse("reports:summary_pdf", args=[period]) + "?lang=en", "get",
+         expect(provincial=403, officer=403, head=302, admin=302)),
+        ("summary_xlsx", reverse("reports:summary_xlsx", args=[period]) + "?lang=en", "get",
+         expect(provincial=302, officer=302, head=302, admin=302)),
+        ("summary_pdf_prepare", reverse("reports:summary_document_prepare", args=[period, "pdf", "en"]), "post",
+         {**expect(provincial=403, officer=403), "head": POST_OK, "admin": POST_OK}),
+        ("summary_xlsx_prepare", reverse("reports:summary_document_prepare", args=[period, "xlsx", "en"]), "post",
+         {**expect(), "provincial": POST_OK, "officer": POST_OK, "head": POST_OK, "admin": POST_OK}),
+        ("summary_pdf_status", reverse("reports:summary_document_status", args=[period, "pdf", "en"]), "get",
          expect(provincial=403, officer=403)),
-        ("summary_xlsx", reverse("reports:summary_xlsx", args=[period]) + "?lang=en", "get", expect()),
+        ("summary_xlsx_status", reverse("reports:summary_document_status", args=[period, "xlsx", "en"]), "get",
+         expect()),
         # Django admin: administrators only
         ("admin", "/admin/", "get", {"anonymous": 302, "no_role": 302, "provincial": 302, "officer": 302, "head": 302,
                                      "admin": 200}),  # 302: to the admin's own login page

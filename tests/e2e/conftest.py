@@ -69,3 +69,19 @@ def _migrated_data_restored(migrated_data_snapshot, transactional_db):
     if not Group.objects.exists():
         call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
         connection.creation.deserialize_db_from_string(migrated_data_snapshot)
+
+
+@pytest.fixture
+def worker(settings, tmp_path):
+    """`manage.py db_worker` running beside the live server, on the test database (as bin/demo runs it)."""
+    from tests.worker import start_worker
+
+    settings.MEDIA_ROOT = tmp_path / "media"
+    process = start_worker()
+    yield process
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except Exception:
+        process.kill()
+        raise

@@ -1,0 +1,252 @@
+"""The semester summary's PDF and workbook, built by the worker and kept until the data under them changes.
+
+A web request never renders a document: it asks for one (`summary_document_request`), which
+queues one build per semester, kind, language and scope, however many people ask at once; the
+worker (reports/tasks.py) builds it (`summary_document_build`). The file is kept
+(`SummaryDocument`, private media storage) and served as long as the data it was built from is
+unchanged, so the second person to ask gets it at once.
+
+"Unchanged" is decided by `data_fingerprint(period)`: one query that reads, for every table the
+summary reads, the number of rows and the sum of a hash of each row's PostgreSQL version (`xmin`,
+the transaction that last wrote the row, and `ctid`, where that version lies), restricted to the
+semester and the one before it where the table has a semester. Any insert, update or delete of
+such a row (through the ORM, a bulk update, raw SQL or the admin) changes it; no timestamp or
+trigger has to be kept up to date. (A VACUUM FULL or a restore moves rows: one needless rebuild.) It
+also holds today's date, printed on the PDF. It covers the whole country: a change anywhere
+rebuilds every edition of the semester (simpler, and it cannot miss a change that a province's
+edition shows). The worker computes it in the same snapshot as the data it builds from (REPEATABLE
+READ), so a file is never labelled newer than its data.
+"""
+from __future__ import annotations
+
+import datetime
+import hashlib
+import logging
+import time
+import uuid
+
+from django.conf import settings
+from django.core.files.base import ContentFile
+from django.db import connection, transaction
+from django.db.models import BigIntegerField, Count, DecimalField, Func, Sum, Value
+from django.db.models.functions import Coalesce
+from django.utils import timezone, translation
+
+from agreements.models import (
+    NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village,
+)
+from mrd_ngo.roles import NATIONAL_ROLES, Role, user_province_id, user_role
+from reports.choices import BuildState, DocumentKind, ReportStatus
+from reports.models import (
+    IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
+)
+from reports.semesters import previous_semester
+
+logger = logging.getLogger("mrd_ngo.documents")
+
+CONTENT_TYPES = {
+    DocumentKind.PDF: "application/pdf",
+    DocumentKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+}
+
+
+class NoScope(Exception):
+    """The user may see no edition of the summary (no role, or a provincial officer without a province)."""
+
+
+NATIONAL = None  # the scope of the national edition (no province)
+
+
+def document_scope(user) -> int | None:
+    """The edition `user` gets: NATIONAL for national roles, their province's id for a provincial officer.
+
+    The same rule as `visible_to(user)` (mrd_ngo/access.py): a provincial officer never gets more.
+    """
+    role = user_role(user)
+    if role in NATIONAL_ROLES:
+        return NATIONAL
+    if role == Role.PROVINCIAL_OFFICER:
+        province_id = user_province_id(user)
+        if province_id is not None:
+            return province_id
+    raise NoScope
+
+
+def filename(period: ReportingPeriod, kind: str, lang: str) -> str:
+    """The name the file is downloaded under (unchanged from when it was built in the request)."""
+    return f"semester-summary-{period.code}-{lang}.{kind}"
+
+
+# ---------------------------------------------------------------------------
+# What the documents are built from
+# ---------------------------------------------------------------------------
+
+
+def _sources(period: ReportingPeriod) -> list:
+    """Querysets of every row the summary of `period` reads (reports/summary.py)."""
+    year, half = previous_semester(period.year, period.half)
+    periods = [period.pk, *ReportingPeriod.objects.filter(year=year, half=half).values_list("pk", flat=True)]
+    return [
+        ReportingPeriod.objects.all(),
+        ProgressReport.objects.filter(period__in=periods),
+        # Only accepted reports' figures count; a report accepted or sent back changes its own row.
+        IndicatorValue.objects.filter(report__period__in=periods, report__status=ReportStatus.ACCEPTED),
+        Agreement.objects.all(),
+        Agreement.provinces.through.objects.all(),
+        Agreement.sectors.through.objects.all(),
+        NGO.objects.all(),
+        MeetingRecommendation.objects.all(),
+        CoverageRate.objects.all(),
+        Province.objects.all(),
+        Sector.objects.all(),
+        Department.objects.all(),
+        Indicator.objects.all(),
+        Village.objects.filter(is_model_village=True),
+    ]
+
+
+class RowVersion(Func):
+    """A hash of a row's version: the transaction that wrote it (xmin) and where it lies (ctid).
+
+    An update writes a new version elsewhere, even within one transaction, so the hash changes.
+    """
+
+    template = "hashtextextended(%(table)s.xmin::text || %(table)s.ctid::text, 0)"
+    output_field = BigIntegerField()
+
+    def __init__(self, model):
+        super().__init__(table=connection.ops.quote_name(model._meta.db_table))
+
+
+def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = None) -> str:
+    """A short hash that changes whenever any row under the summary of `period` changes (one query)."""
+    versions = [
+        queryset.order_by().annotate(fingerprint_part=Value(number)).values("fingerprint_part")
+        .annotate(
+            fingerprint_rows=Count("*"),
+            fingerprint_version=Coalesce(Sum(RowVersion(queryset.model)), 0, output_field=DecimalField()),
+        )
+        .values_list("fingerprint_part", "fingerprint_rows", "fingerprint_version")
+        for number, queryset in enumerate(_sources(period))
+    ]
+    rows = sorted(versions[0].union(*versions[1:], all=True))  # one query: UNION ALL of one row per table
+    today = today or timezone.localdate()
+    return hashlib.sha256(f"{today.isoformat()}|{rows}".encode()).hexdigest()
+
+
+# ---------------------------------------------------------------------------
+# Asking for a document (web request) and building it (worker)
+# ---------------------------------------------------------------------------
+
+
+def document_state(document: SummaryDocument | None, fingerprint: str) -> str:
+    """What the person who asks sees: "ready", "queued", "building", "failed" or "idle" (nothing asked)."""
+    if document is None:
+        return BuildState.IDLE
+    if document.is_ready_for(fingerprint):
+        return "ready"
+    if document.state == BuildState.BUILDING and document.started_at and (
+        timezone.now() - document.started_at > datetime.timedelta(seconds=settings.SUMMARY_BUILD_TIMEOUT_SECONDS)
+    ):
+        return BuildState.FAILED  # the worker died while building: show it failed, so it can be retried
+    return document.state
+
+
+def summary_document_request(
+    *, period: ReportingPeriod, kind: str, lang: str, province_id: int | None, fingerprint: str | None = None,
+) -> SummaryDocument:
+    """Ask for a document: queue its build unless it is ready for today's data or already on its way.
+
+    Concurrent calls for the same document queue one build: the row is created once (unique
+    constraint) and locked while its state is read and changed.
+    """
+    fingerprint = fingerprint or data_fingerprint(period)
+    key = {"period": period, "kind": kind, "lang": lang, "province_id": province_id}
+    with transaction.atomic():
+        SummaryDocument.objects.get_or_create(**key)
+        document = SummaryDocument.objects.select_for_update().get(**key)
+        state = document_state(document, fingerprint)
+        if state in ("ready", BuildState.QUEUED, BuildState.BUILDING):
+            return document
+        from reports.tasks import build_summary_document
+
+        result = build_summary_document.enqueue(document_id=document.pk)  # same transaction: both or neither
+        document.state = BuildState.QUEUED
+        document.requested_at = timezone.now()
+        document.started_at = None
+        document.error = ""
+        document.task_id = str(result.id)
+        document.save(update_fields=["state", "requested_at", "started_at", "error", "task_id"])
+    return document
+
+
+def _render(document: SummaryDocument) -> tuple[bytes, str]:
+    """The document's bytes and the fingerprint of the data they come from (read in one snapshot)."""
+    from reports.summary import build_national_summary, build_provincial_summary
+
+    period = document.period
+    with transaction.atomic():
+        if connection.savepoint_ids == []:  # the outermost transaction (not a test's savepoint)
+            # First statement of the transaction: the fingerprint and the summary see the same data.
+            with connection.cursor() as cursor:
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        fingerprint = data_fingerprint(period)
+        if document.province_id is None:
+            summary = build_national_summary(period)
+        else:
+            summary = build_provincial_summary(period, province_id=document.province_id)
+    if document.kind == DocumentKind.PDF:
+        from reports.pdf import render_summary_pdf
+
+        return render_summary_pdf(summary, document.lang), fingerprint
+    from reports.summary_xlsx import summary_workbook
+
+    with translation.override(document.lang):
+        return summary_workbook(summary, document.lang), fingerprint
+
+
+def summary_document_build(*, document_id: int) -> str:
+    """Build the document (in the worker), keep the file, and queue one more build if the data moved meanwhile.
+
+    Returns the state it leaves. A failure is recorded on the document (shown with a retry button)
+    and raised again so the task's own record shows it too.
+    """
+    with transaction.atomic():
+        document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)
+        document.state = BuildState.BUILDING
+        document.started_at = timezone.now()
+        document.save(update_fields=["state", "started_at"])
+    started = time.monotonic()
+    try:
+        content, fingerprint = _render(document)
+    except Exception as error:
+        logger.exception("building %s failed", document)
+        SummaryDocument.objects.filter(pk=document_id).update(
+            state=BuildState.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
+        )
+        raise
+    seconds = time.monotonic() - started
+    scope = document.province_id or "national"
+    name = f"{document.period.code}-{document.kind}-{document.lang}-{scope}-{uuid.uuid4().hex}"
+    old_name = None
+    with transaction.atomic():
+        document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)
+        old_name = document.file.name if document.file else None
+        document.file.save(f"{name}.{document.kind}", ContentFile(content), save=False)
+        document.fingerprint = fingerprint
+        document.built_at = timezone.now()
+        document.build_seconds = seconds
+        document.state = BuildState.IDLE
+        document.error = ""
+        document.save()
+        if old_name:
+            storage, stale = document.file.storage, old_name
+            transaction.on_commit(lambda: storage.delete(stale))
+    logger.info("built %s in %.1f s", document, seconds)
+    if data_fingerprint(document.period) != fingerprint:
+        # Someone changed the data while it was being built: whoever asked wants today's figures.
+        summary_document_request(
+            period=document.period, kind=document.kind, lang=document.lang, province_id=document.province_id,
+        )
+        return BuildState.QUEUED
+    return "ready"
