@@ -196,7 +196,7 @@ def test_migration_keeps_existing_duplicate_names_and_marks_the_newer_one(db):
     # Duplicates recorded before the constraint existed (a bulk update bypasses the keys).
     NGO.objects.filter(pk=newer.pk).update(name_en="same  NAME", name_en_key="", name_km_key="")
     NGO.objects.filter(pk=older.pk).update(name_en_key="", name_km_key="")
-    migration = importlib.import_module("agreements.migrations.0006_races_unique_names_history")
+    migration = importlib.import_module("agreements.migrations.0006_unique_names_history")
     migration.fold_ngo_names(apps, None)
     keys = dict(NGO.objects.filter(pk__in=[older.pk, newer.pk]).values_list("pk", "name_en_key"))
     assert keys == {older.pk: "same name", newer.pk: f"same name#duplicate-of-{older.pk}"}

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('agreements', '0005_registry_data'),
-        ('reports', '0005_sync_roles'),
+        ('reports', '0006_indicator_value_history'),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('agreements', '0006_races_unique_names_history'),
+        ('agreements', '0006_unique_names_history'),
         ('pghistory', '0007_auto_20250421_0444'),
         ('reports', '0005_sync_roles'),
     ]
