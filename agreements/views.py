@@ -11,8 +11,9 @@ from django.core.exceptions import ValidationError
 from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
@@ -24,19 +25,22 @@ from agreements.choices import AgreementStatus
 from agreements.exports import FORMATS, export_response
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
+    NGO_CHOICES_SHOWN,
     AgreementForm,
     ChecklistForm,
     ClearFlagForm,
     DocumentForm,
     FlagForm,
+    NGOChoiceField,
     NGOForm,
     RenewForm,
     SignForm,
     TerminateForm,
 )
 from agreements.history import agreement_history, ngo_history
-from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem
+from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, search_terms
 from agreements.tables import AgreementTable, NGOTable
+from mrd_ngo.khmer import format_number
 
 PAGE_SIZE = 25
 
@@ -123,6 +127,39 @@ class NGOListView(RegistryListView):
             )
             .prefetch_related("sectors")
         )
+
+
+@login_required
+@permission_required("agreements.view_ngo", raise_exception=True)
+def ngo_options(request):
+    """The NGOs matching a search box, as `<option>`s for NGOSearchSelect (at most NGO_CHOICES_SHOWN).
+
+    The text is `q`, or the `<field>_search` box that htmx sends under its own name.
+    """
+    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_search")), "")
+    query = query.strip()[:100]
+    ngos, count = [], 0
+    if search_terms(query):
+        matches = NGO.objects.visible_to(request.user).search(query).order_by(
+            "name_km" if get_language() == "km" else "name_en", "pk")
+        ngos = list(matches[:NGO_CHOICES_SHOWN + 1])
+        count = len(ngos) if len(ngos) <= NGO_CHOICES_SHOWN else matches.count()
+    lang = get_language()
+    if not search_terms(query):
+        prompt = _("Type a name or acronym to search")
+    elif not ngos:
+        prompt = _("No NGO matches “%(query)s”") % {"query": query}
+    elif count > NGO_CHOICES_SHOWN:
+        prompt = _("The first %(shown)s of %(count)s NGOs that match: type more to narrow") % {
+            "shown": format_number(NGO_CHOICES_SHOWN, lang), "count": format_number(count, lang)}
+    else:
+        prompt = ngettext("%(count)s NGO matches: choose it", "%(count)s NGOs match: choose one", count) % {
+            "count": format_number(count, lang)}
+    field = NGOChoiceField(queryset=NGO.objects.none())
+    options = [(ngo.pk, field.label_from_instance(ngo)) for ngo in ngos[:NGO_CHOICES_SHOWN]]
+    return render(request, "agreements/_ngo_options.html", {
+        "prompt": prompt, "options": options, "select_first": len(options) == 1,
+    })
 
 
 # ---------------------------------------------------------------------------------------------------

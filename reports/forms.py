@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms import NGOChoiceField
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
@@ -49,11 +50,6 @@ class PeriodChoiceField(forms.ModelChoiceField):
     def label_from_instance(self, period):
         label = semester_label(period.year, period.half, get_language())
         return f"{label} ({gettext('locked')})" if period.is_locked else label
-
-
-class NGOChoiceField(forms.ModelChoiceField):
-    def label_from_instance(self, ngo):
-        return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 
 
 def _agreement_line(agreement: Agreement) -> str:
