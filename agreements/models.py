@@ -226,6 +226,32 @@ class AgreementQuerySet(RestrictedQuerySet):
             )
         )
 
+    def on_expiring_board(self, group: str, today: datetime.date | None = None):
+        """The agreements of one group of the expiring board, as of `today`; each agreement is in one group at most.
+
+        `renewing`: a successor is started but not signed yet; `expired`: ended without a successor;
+        `30`, `60`, `90`: ends within 30 days, in 31 to 60, in 61 to 90, no successor. Renewed,
+        terminated and draft agreements are on no group. The rules of `with_status` (window: 90 days),
+        written as plain conditions so PostgreSQL plans them as (anti-)joins: filtering on the CASE
+        of `with_status` is estimated so badly that the JIT compiles the query for seconds.
+        """
+        today = today or timezone.localdate()
+        successors = Agreement.objects.filter(renews=OuterRef("pk"))
+        running = (
+            self.filter(signed_on__isnull=False)
+            .exclude(terminated_on__lte=today)
+            .filter(~Exists(successors.filter(signed_on__isnull=False)))  # not renewed
+        )
+        if group == "renewing":
+            return running.filter(Exists(successors))
+        running = running.filter(~Exists(successors))
+        if group == "expired":
+            return running.filter(valid_to__lt=today)
+        first, last = {"30": (0, 30), "60": (31, 60), "90": (61, 90)}[group]
+        return running.filter(
+            valid_to__gte=today + datetime.timedelta(days=first), valid_to__lte=today + datetime.timedelta(days=last),
+        )
+
     def with_status_in(self, statuses, today: datetime.date | None = None):
         """Agreements whose derived status is one of `statuses`."""
         return self.with_status(today).filter(status__in=list(statuses))

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -41,8 +41,10 @@ from agreements.history import agreement_history, ngo_history
 from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, search_terms
 from agreements.tables import AgreementTable, NGOTable
 from mrd_ngo.khmer import format_number
+from mrd_ngo.paging import page_of
 
 PAGE_SIZE = 25
+BOARD_PAGE_SIZE = 25  # rows of each group of the expiring board
 
 
 def visible_agreement(request, pk: int, queryset=None) -> Agreement:
@@ -538,37 +540,35 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        agreements = (
-            Agreement.objects.visible_to(self.request.user)
-            .with_status(today, window_days=90)
-            .filter(status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXPIRED])
-            .select_related("ngo", "successor")
-            .prefetch_related(Prefetch("successor__checklist_entries"))
-            .with_open_flags()
-            .order_by("valid_to", "reference_number")
-        )
-        groups = {"expired": [], "30": [], "60": [], "90": [], "renewing": []}
-        for agreement in agreements:
-            agreement.days_to_end = (agreement.valid_to - today).days
-            agreement.days_since_end = -agreement.days_to_end
-            if getattr(agreement, "successor", None) is not None:
-                entries = list(agreement.successor.checklist_entries.all())
-                agreement.checklist_total = len(entries)
-                agreement.checklist_received = sum(1 for e in entries if e.received_on)
-                groups["renewing"].append(agreement)
-            elif agreement.status == AgreementStatus.EXPIRED:
-                groups["expired"].append(agreement)
-            elif agreement.status == AgreementStatus.EXPIRING:
-                days = agreement.days_to_end
-                groups["30" if days <= 30 else "60" if days <= 60 else "90"].append(agreement)
-        groups["expired"].reverse()  # most recently expired first
+        visible = Agreement.objects.visible_to(self.request.user)
+
+        def section(key: str):
+            """One page of one group (each group pages on its own: `?expired_page=2`)."""
+            group = visible.on_expiring_board(key, today).select_related("ngo").with_open_flags()
+            if key == "expired":
+                group = group.order_by("-valid_to", "-reference_number")  # most recently expired first
+            else:
+                group = group.order_by("valid_to", "reference_number")
+            if key == "renewing":
+                group = group.select_related("successor").prefetch_related("successor__checklist_entries")
+            page = page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+            for agreement in page.object_list:
+                agreement.days_to_end = (agreement.valid_to - today).days
+                agreement.days_since_end = -agreement.days_to_end
+                if key == "renewing":
+                    entries = list(agreement.successor.checklist_entries.all())
+                    agreement.checklist_total = len(entries)
+                    agreement.checklist_received = sum(1 for e in entries if e.received_on)
+            return page
+
         sections = [
-            ("expired", _("Expired without a successor"), groups["expired"]),
-            ("30", _("Expiring within 30 days"), groups["30"]),
-            ("60", _("Expiring in 31 to 60 days"), groups["60"]),
-            ("90", _("Expiring in 61 to 90 days"), groups["90"]),
+            ("expired", _("Expired without a successor")),
+            ("30", _("Expiring within 30 days")),
+            ("60", _("Expiring in 31 to 60 days")),
+            ("90", _("Expiring in 61 to 90 days")),
         ]
         return super().get_context_data(
-            sections=sections, renewing=groups["renewing"], today=today, **kwargs,
+            sections=[(key, title, section(key)) for key, title in sections], renewing=section("renewing"), today=today,
+            **kwargs,
         )
 

@@ -3,7 +3,7 @@
 An NGO is expected to report for a period when one of its signed agreements is in force during
 it. A report counts as received once submitted (submitted, returned or accepted: a draft does not
 count); it is on time when its first submission, as a Phnom Penh date, is on or before the due date.
-`period_completeness` builds plain data in a fixed number of queries (four), whatever the size.
+`period_completeness` builds plain data in a fixed number of queries (six), whatever the size.
 """
 from __future__ import annotations
 
@@ -16,6 +16,10 @@ from agreements.models import NGO, Agreement, Province, Sector
 from reports.choices import ReportStatus
 from reports.models import ProgressReport, ReportingPeriod
 from reports.services import RECEIVED_STATUSES
+
+# What the completeness page shows of an expected NGO and its agreement (loaded for thousands of rows).
+AGREEMENT_FIELDS = ("ngo", "reference_number", "valid_from", "ngo_focal_person")
+NGO_FIELDS = ("name_km", "name_en", "acronym", "contact_person", "phone", "email")
 
 # When an NGO has several reports for a period (renewed mid-semester), the most advanced one speaks for it.
 _STATUS_RANK = {ReportStatus.ACCEPTED: 3, ReportStatus.SUBMITTED: 2, ReportStatus.RETURNED: 2, ReportStatus.DRAFT: 1}
@@ -95,24 +99,43 @@ class Completeness:
 
 def period_completeness(period: ReportingPeriod, user) -> Completeness:
     """Expected, received, on-time, late and missing reports of `period` among what `user` may see."""
+    in_force = Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
     agreements = list(
-        Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
-        .select_related("ngo").prefetch_related("provinces", "sectors").order_by("ngo_id", "valid_from")
+        in_force.select_related("ngo").order_by("ngo_id", "valid_from")
+        .only(*AGREEMENT_FIELDS, *(f"ngo__{name}" for name in NGO_FIELDS))
     )
     by_ngo: dict[int, list[Agreement]] = {}
     for agreement in agreements:
         by_ngo.setdefault(agreement.ngo_id, []).append(agreement)
+    # Which provinces and sectors each agreement covers, as pairs of ids: thousands of agreements
+    # would otherwise make tens of thousands of Province and Sector objects (the page's cost at scale).
+    province_of = {p.pk: p for p in Province.objects.all()}
+    sector_of = {s.pk: s for s in Sector.objects.all()}
+    agreement_ids = in_force.values("pk")
+    covered_provinces: dict[int, list[int]] = {}
+    for agreement_id, province_id in Agreement.provinces.through.objects.filter(
+            agreement_id__in=agreement_ids).values_list("agreement_id", "province_id"):
+        covered_provinces.setdefault(agreement_id, []).append(province_id)
+    covered_sectors: dict[int, list[int]] = {}
+    for agreement_id, sector_id in Agreement.sectors.through.objects.filter(
+            agreement_id__in=agreement_ids).values_list("agreement_id", "sector_id"):
+        covered_sectors.setdefault(agreement_id, []).append(sector_id)
 
     reports: dict[int, ProgressReport] = {}
-    for report in ProgressReport.objects.filter(period=period, ngo_id__in=list(by_ngo)).order_by("pk"):
+    # Only what completeness needs: the narratives of thousands of reports are not read here.
+    period_reports = (
+        ProgressReport.objects.filter(period=period, ngo_id__in=list(by_ngo))
+        .only("pk", "ngo_id", "agreement_id", "period_id", "status", "submitted_at").order_by("pk")
+    )
+    for report in period_reports:
         best = reports.get(report.ngo_id)
         if best is None or _better(report, best):
             reports[report.ngo_id] = report
 
     expected = []
     for ngo_agreements in by_ngo.values():
-        provinces = {p.pk: p for a in ngo_agreements for p in a.provinces.all()}
-        sectors = {s.pk: s for a in ngo_agreements for s in a.sectors.all()}
+        provinces = {pk: province_of[pk] for a in ngo_agreements for pk in covered_provinces.get(a.pk, ())}
+        sectors = {pk: sector_of[pk] for a in ngo_agreements for pk in covered_sectors.get(a.pk, ())}
         latest = ngo_agreements[-1]
         report = reports.get(latest.ngo_id)
         submitted_on = timezone.localdate(report.submitted_at) if report and report.submitted_at else None
@@ -129,9 +152,13 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
     for item in expected:
         total.count(item)
         for province in item.provinces:
-            provinces.setdefault(province.pk, (province, Tally(label=province.name)))[1].count(item)
+            if province.pk not in provinces:
+                provinces[province.pk] = (province, Tally(label=province.name))
+            provinces[province.pk][1].count(item)
         for sector in item.sectors:
-            sectors.setdefault(sector.pk, (sector, Tally(label=sector.name)))[1].count(item)
+            if sector.pk not in sectors:
+                sectors[sector.pk] = (sector, Tally(label=sector.name))
+            sectors[sector.pk][1].count(item)
     return Completeness(
         period=period,
         expected=expected,

@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Village
 from mrd_ngo.khmer import format_number
+from mrd_ngo.paging import page_of
 from reports import services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -37,6 +38,7 @@ from reports.spreadsheets import (
 )
 from reports.tables import EXPORT_FORMATS, ProgressReportTable, export_response
 
+COMPLETENESS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "reports_import"
 
@@ -101,9 +103,15 @@ def completeness_current(request):
 def completeness(request, period):
     """Expected, received, on-time, late and missing reports of one semester: the page to chase reports."""
     period = ReportingPeriod.objects.get_by_code_or_404(period)
+    result = period_completeness(period, request.user)
     return render(request, "reports/completeness.html", {
         "period": period,
-        "completeness": period_completeness(period, request.user),
+        "completeness": result,
+        # The lists are paged: at national scale there are thousands of NGOs; the tallies count them all.
+        "missing": page_of(request, result.missing, param="missing_page", per_page=COMPLETENESS_PAGE_SIZE,
+                           anchor="missing-title"),
+        "received": page_of(request, result.received, param="received_page", per_page=COMPLETENESS_PAGE_SIZE,
+                            anchor="received-title"),
         "periods": ReportingPeriod.objects.all(),
         "can_enter": request.user.has_perm("reports.add_progressreport"),
         "can_lock": request.user.has_perm("reports.lock_reportingperiod"),
