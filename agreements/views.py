@@ -44,7 +44,8 @@ from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 
 PAGE_SIZE = 25
-BOARD_PAGE_SIZE = 25  # rows of each group of the expiring board
+BOARD_PAGE_SIZE = 25
+DETAIL_PAGE_SIZE = 10  # agreements and reports on an NGO's page  # rows of each group of the expiring board
 
 
 def visible_agreement(request, pk: int, queryset=None) -> Agreement:
@@ -179,16 +180,21 @@ class NGODetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         ngo = self.object
-        agreements = list(
+        agreements = (
             Agreement.objects.visible_to(self.request.user).filter(ngo=ngo).with_status()
             .select_related("renews", "department").prefetch_related("provinces").with_open_flags()
-            .order_by("valid_from")
+            .order_by("valid_from", "pk")
         )
+        # ProgressReport is reached through the reverse relation: agreements does not import reports.
+        reports = (
+            ngo.reports.visible_to(self.request.user).select_related("period", "agreement")
+            .order_by("-period__year", "-period__half", "pk")
+        )
+        # Both lists grow every semester: one page of each.
         context.update(
-            agreements=agreements,
-            # ProgressReport is reached through the reverse relation: agreements does not import reports.
-            reports=ngo.reports.visible_to(self.request.user).select_related("period", "agreement")
-            .order_by("-period__year", "-period__half"),
+            agreements=page_of(self.request, agreements, param="agreements_page", per_page=DETAIL_PAGE_SIZE,
+                               anchor="ngo-agreements"),
+            reports=page_of(self.request, reports, param="reports_page", per_page=DETAIL_PAGE_SIZE, anchor="ngo-reports"),
             history=ngo_history(ngo),
         )
         return context

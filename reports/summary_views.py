@@ -18,6 +18,8 @@ from reports.summary_xlsx import XLSX_CONTENT_TYPE, summary_workbook
 
 VIEW_PERMISSION = "reports.view_progressreport"
 PRINT_PERMISSION = "reports.print_summary"
+# Rows shown on the summary page: NGOs not accepted, challenges per sector, each agreement list, model villages.
+PAGE_LIMITS = {"gaps": 40, "experiences": 5, "agreements": 15, "villages": 20}
 
 
 def _language(request) -> str | None:
@@ -45,6 +47,9 @@ def summary_page(request, period):
         "summary": build_summary(period, user=request.user),
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
         "can_print": request.user.has_perm(PRINT_PERMISSION),
+        # The page shows the first rows of its long lists (thousands at national scale); the PDF and
+        # the workbook, rendered without limits, hold every row.
+        "limits": PAGE_LIMITS,
     }
     return render(request, "reports/summary.html", context)
 
