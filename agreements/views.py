@@ -61,7 +61,8 @@ def visible_agreement(request, pk: int, queryset=None) -> Agreement:
 class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paginated table with columns a person chooses, exported whole as CSV or XLSX."""
 
-    paginate_by = PAGE_SIZE
+    # django-tables2 pages the table (and counts the rows once); no `paginate_by`: ListView would count them again.
+    table_pagination = {"per_page": PAGE_SIZE}
     export_basename = ""
 
     def chosen_columns(self) -> list[str]:
