@@ -288,13 +288,16 @@ class AgreementQuerySet(RestrictedQuerySet):
 
     def with_open_flags(self):
         """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "flags",
-                queryset=AgreementFlag.objects.filter(cleared_at__isnull=True).select_related("follow_up_by", "flagged_by"),
-                to_attr="open_flags",
-            )
-        )
+        return self.prefetch_related(open_flags_prefetch())
+
+
+def open_flags_prefetch() -> models.Prefetch:
+    """The flags not yet cleared, with their people, into `open_flags` (a list) of each agreement."""
+    return models.Prefetch(
+        "flags",
+        queryset=AgreementFlag.objects.filter(cleared_at__isnull=True).select_related("follow_up_by", "flagged_by"),
+        to_attr="open_flags",
+    )
 
 
 class DateRange(Func):

@@ -8,7 +8,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
@@ -38,7 +38,7 @@ from agreements.forms import (
     TerminateForm,
 )
 from agreements.history import agreement_history, ngo_history
-from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, search_terms
+from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, open_flags_prefetch, search_terms
 from agreements.tables import AgreementTable, NGOTable
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
@@ -551,22 +551,28 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
 
         def section(key: str):
             """One page of one group (each group pages on its own: `?expired_page=2`)."""
-            group = visible.on_expiring_board(key, today).select_related("ngo").with_open_flags()
+            group = visible.on_expiring_board(key, today).select_related("ngo")
             if key == "expired":
                 group = group.order_by("-valid_to", "-reference_number")  # most recently expired first
             else:
                 group = group.order_by("valid_to", "reference_number")
             if key == "renewing":
-                group = group.select_related("successor").prefetch_related("successor__checklist_entries")
-            page = page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
-            for agreement in page.object_list:
-                agreement.days_to_end = (agreement.valid_to - today).days
-                agreement.days_since_end = -agreement.days_to_end
-                if key == "renewing":
-                    entries = list(agreement.successor.checklist_entries.all())
-                    agreement.checklist_total = len(entries)
-                    agreement.checklist_received = sum(1 for e in entries if e.received_on)
-            return page
+                group = group.select_related("successor")
+            return page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+
+        pages = {key: section(key) for key in ("expired", "30", "60", "90", "renewing")}
+        # The flags and checklists of every group shown, each in one query (not one per group).
+        shown = [agreement for page in pages.values() for agreement in page.object_list]
+        prefetch_related_objects(shown, open_flags_prefetch())
+        renewing = list(pages["renewing"].object_list)
+        prefetch_related_objects(renewing, "successor__checklist_entries")
+        for agreement in shown:
+            agreement.days_to_end = (agreement.valid_to - today).days
+            agreement.days_since_end = -agreement.days_to_end
+        for agreement in renewing:
+            entries = list(agreement.successor.checklist_entries.all())
+            agreement.checklist_total = len(entries)
+            agreement.checklist_received = sum(1 for e in entries if e.received_on)
 
         sections = [
             ("expired", _("Expired without a successor")),
@@ -575,7 +581,7 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
             ("90", _("Expiring in 61 to 90 days")),
         ]
         return super().get_context_data(
-            sections=[(key, title, section(key)) for key, title in sections], renewing=section("renewing"), today=today,
+            sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
             **kwargs,
         )
 

@@ -66,9 +66,11 @@ class ReportStartForm(BootstrapFormMixin, forms.Form):
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=_("NGO"))
     period = PeriodChoiceField(queryset=ReportingPeriod.objects.all(), label=_("Semester"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
+        # The NGO search text typed without JavaScript, before the form is sent (NGOSearchSelect).
+        self.fields["ngo"].widget.search_text = search.strip()[:100]
         self.agreement = None
 
     def clean(self):

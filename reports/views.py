@@ -166,7 +166,8 @@ def _form_page(request, *, report, ngo, period, agreement, form, formset, start=
 def report_new(request):
     """Choose NGO and semester, then enter the report; its agreement in force is found, not typed."""
     source = request.POST if request.method == "POST" else request.GET
-    start = ReportStartForm(source if ("ngo" in source or "period" in source) else None, user=request.user)
+    start = ReportStartForm(source if ("ngo" in source or "period" in source) else None, user=request.user,
+                            search=source.get("ngo_search", ""))
     if not start.is_bound or not start.is_valid():
         return render(request, "reports/report_start.html", {"start": start})
     ngo, period, agreement = start.cleaned_data["ngo"], start.cleaned_data["period"], start.agreement

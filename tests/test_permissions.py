@@ -87,6 +87,7 @@ def cases(w):
         # NGOs and agreements: lists, exports, detail pages, downloads
         ("ngo_list", reverse("agreements:ngo_list"), "get", expect()),
         ("ngo_export", reverse("agreements:ngo_list") + "?_export=csv", "get", expect()),
+        ("ngo_options", reverse("agreements:ngo_options") + "?q=ngo", "get", expect()),
         ("agreement_list", reverse("agreements:agreement_list"), "get", expect()),
         ("agreement_export", reverse("agreements:agreement_list") + "?_export=xlsx", "get", expect()),
         ("expiring_board", reverse("agreements:expiring_board"), "get", expect()),
