@@ -116,7 +116,7 @@ def completeness(request, period):
                            anchor="missing-title"),
         "received": page_of(request, result.received, param="received_page", per_page=COMPLETENESS_PAGE_SIZE,
                             anchor="received-title"),
-        "periods": ReportingPeriod.objects.all(),
+        "periods": ReportingPeriod.objects.all()[:8],  # the latest semesters (older ones: by address)
         "can_enter": request.user.has_perm("reports.add_progressreport"),
         "can_lock": request.user.has_perm("reports.lock_reportingperiod"),
     })
