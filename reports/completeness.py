@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass, field
+from functools import cached_property
 
 from django.utils import timezone
 
@@ -37,7 +38,7 @@ class ExpectedReport:
     submitted_on: datetime.date | None
     due_date: datetime.date
 
-    @property
+    @cached_property  # counted in several tallies: worked out once
     def received(self) -> bool:
         return self.report is not None and self.report.status in RECEIVED_STATUSES
 
@@ -45,11 +46,11 @@ class ExpectedReport:
     def has_draft(self) -> bool:
         return self.report is not None and self.report.status == ReportStatus.DRAFT
 
-    @property
+    @cached_property  # counted in several tallies: worked out once
     def on_time(self) -> bool:
         return self.received and self.submitted_on is not None and self.submitted_on <= self.due_date
 
-    @property
+    @cached_property  # counted in several tallies: worked out once
     def late(self) -> bool:
         return self.received and not self.on_time
 
