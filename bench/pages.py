@@ -56,7 +56,7 @@ def worker() -> None:
     from django.test import Client
     from django.test.utils import CaptureQueriesContext
 
-    from agreements.models import NGO, Agreement, Department
+    from agreements.models import NGO, Agreement, Sector
     from mrd_ngo.roles import Role
     from reports.models import ProgressReport, ReportingPeriod
 
@@ -73,7 +73,7 @@ def worker() -> None:
     ngo = NGO.objects.annotate(n=Count("reports")).order_by("-n", "pk").first()
     agreement = Agreement.objects.filter(ngo=ngo).order_by("-valid_from").first()
     report = ProgressReport.objects.filter(ngo=ngo, period=period).first() or ProgressReport.objects.filter(ngo=ngo).first()
-    department = Department.objects.annotate(n=Count("agreements")).order_by("-n").first()
+    sector = Sector.objects.annotate(n=Count("agreements")).order_by("-n", "pk").first()
     with connection.cursor() as cursor:
         cursor.execute("SHOW jit")
         jit = cursor.fetchone()[0]
@@ -82,7 +82,7 @@ def worker() -> None:
         "ngos": NGO.objects.count(), "agreements": Agreement.objects.count(), "reports": ProgressReport.objects.count(),
         "period": period.code, "period_reports": ProgressReport.objects.filter(period=period).count(),
         "period_pk": period.pk, "ngo": ngo.pk, "agreement": agreement.pk, "report": report.pk,
-        "department": department.pk, "jit": jit,
+        "sector": sector.pk, "jit": jit,
     }
     print(json.dumps(info), flush=True)
     for line in sys.stdin:
@@ -103,7 +103,7 @@ def worker() -> None:
 
 def list_cases(info: dict) -> list[tuple[str, str, str]]:
     """(case, our URL, the admin changelist URL of the same rows)."""
-    period, department = info["period_pk"], info["department"]
+    period, sector = info["period_pk"], info["sector"]
     reports, agreements, ngos = "/admin/reports/progressreport/", "/admin/agreements/agreement/", "/admin/agreements/ngo/"
     return [
         ("NGOs", "/ngos/", ngos),
@@ -111,8 +111,7 @@ def list_cases(info: dict) -> list[tuple[str, str, str]]:
         ("NGOs, sort: acronym", "/ngos/?sort=acronym", f"{ngos}?o=3"),
         ("NGOs, page 50", "/ngos/?page=50", f"{ngos}?p=50"),
         ("agreements", "/agreements/", agreements),
-        ("agreements, filter: department", f"/agreements/?department={department}",
-         f"{agreements}?department__id__exact={department}"),
+        ("agreements, filter: sector", f"/agreements/?sector={sector}", f"{agreements}?sectors__id__exact={sector}"),
         ("agreements, sort: valid to", "/agreements/?sort=valid_to", f"{agreements}?o=5"),
         ("agreements, page 50", "/agreements/?page=50", f"{agreements}?p=50"),
         ("reports", "/reports/", reports),
