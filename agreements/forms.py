@@ -8,6 +8,8 @@ import datetime
 from django import forms
 from django.contrib.auth import get_user_model
 from django.core.validators import MinValueValidator
+from django.urls import reverse
+from django.utils.html import format_html
 from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -16,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.parsing import parse_id
 from mrd_ngo.roles import Role
 
 DATE_WIDGET = forms.DateInput(attrs={"type": "date"}, format="%Y-%m-%d")
@@ -58,7 +61,65 @@ class NGOForm(BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):
         return cleaned
 
 
+NGO_CHOICES_SHOWN = 20  # the most NGOs a search offers at once
+
+
+class NGOSearchSelect(forms.Select):
+    """One NGO among thousands: a search box above a short list, never a list of every NGO.
+
+    The list holds the NGO chosen and, after a search, at most NGO_CHOICES_SHOWN NGOs that match.
+    With JavaScript the search box asks `agreements:ngo_options` while one types (htmx) and the
+    matches replace the list; without it, the search text (`<name>_search`) is sent with the form
+    and the page comes back with the matches in the list.
+    """
+
+    search_suffix = "_search"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs)
+        self.search_text = ""
+
+    def value_from_datadict(self, data, files, name):
+        self.search_text = str(data.get(name + self.search_suffix) or "").strip()[:100]
+        return super().value_from_datadict(data, files, name)
+
+    def optgroups(self, name, value, attrs=None):
+        # `self.choices` iterates the field's whole queryset: offer the chosen NGO and the matches only.
+        every_choice = self.choices
+        field, queryset = every_choice.field, every_choice.queryset
+        chosen_ids = [number for number in map(parse_id, value) if number is not None]
+        ngos = list(queryset.filter(pk__in=chosen_ids)) if chosen_ids else []
+        if self.search_text:
+            ngos += [ngo for ngo in queryset.search(self.search_text)[:NGO_CHOICES_SHOWN] if ngo.pk not in chosen_ids]
+        short = [("", field.empty_label)] if field.empty_label is not None else []
+        self.choices = short + [(ngo.pk, field.label_from_instance(ngo)) for ngo in ngos]
+        try:
+            return super().optgroups(name, value, attrs)
+        finally:
+            self.choices = every_choice
+
+    def render(self, name, value, attrs=None, renderer=None):
+        select = super().render(name, value, attrs, renderer)
+        if attrs and attrs.get("disabled"):
+            return select
+        target = (attrs or {}).get("id") or f"id_{name}"
+        search = format_html(
+            '<input type="search" name="{name}" value="{value}" class="form-control form-control-sm ngo-search" '
+            'placeholder="{placeholder}" aria-label="{label}" aria-controls="{target}" autocomplete="off" '
+            'hx-get="{url}" hx-trigger="input changed delay:300ms, search" hx-target="#{target}" hx-swap="innerHTML" '
+            'hx-sync="this:replace" data-testid="ngo-search">',
+            name=name + self.search_suffix, value=self.search_text, target=target,
+            placeholder=_("Search: name or acronym"), label=_("Search for an NGO by name or acronym"),
+            url=reverse("agreements:ngo_options"),
+        )
+        return format_html('<div class="ngo-picker">{}{}</div>', search, select)
+
+
 class NGOChoiceField(IdChoiceMixin, forms.ModelChoiceField):
+    """An NGO chosen with a search box (NGOSearchSelect); the queryset decides which NGOs may be chosen."""
+
+    widget = NGOSearchSelect
+
     def label_from_instance(self, ngo):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
 

@@ -251,6 +251,35 @@ class AgreementQuerySet(RestrictedQuerySet):
             )
         )
 
+    def on_expiring_board(self, group: str, today: datetime.date | None = None, successors=None):
+        """The agreements of one group of the expiring board, as of `today`; each agreement is in one group at most.
+
+        `renewing`: a successor is started but not signed yet; `expired`: ended without a successor;
+        `30`, `60`, `90`: ends within 30 days, in 31 to 60, in 61 to 90, no successor. Renewed,
+        terminated and draft agreements are on no group. The rules of `with_status` (window: 90 days),
+        written as plain conditions so PostgreSQL plans them as (anti-)joins: filtering on the CASE
+        of `with_status` is estimated so badly that the JIT compiles the query for seconds.
+        `successors` are the agreements that count as a renewal in progress (the ones the user may see:
+        another province's draft successor is not theirs to follow); "renewed" is the same for everyone.
+        """
+        today = today or timezone.localdate()
+        every_successor = Agreement.objects.filter(renews=OuterRef("pk"))
+        started = (Agreement.objects.all() if successors is None else successors).filter(renews=OuterRef("pk"))
+        running = (
+            self.filter(signed_on__isnull=False)
+            .exclude(terminated_on__lte=today)
+            .filter(~Exists(every_successor.filter(signed_on__isnull=False)))  # not renewed
+        )
+        if group == "renewing":
+            return running.filter(Exists(started))
+        running = running.filter(~Exists(started))
+        if group == "expired":
+            return running.filter(valid_to__lt=today)
+        first, last = {"30": (0, 30), "60": (31, 60), "90": (61, 90)}[group]
+        return running.filter(
+            valid_to__gte=today + datetime.timedelta(days=first), valid_to__lte=today + datetime.timedelta(days=last),
+        )
+
     def with_status_in(self, statuses, today: datetime.date | None = None):
         """Agreements whose derived status is one of `statuses`."""
         return self.with_status(today).filter(status__in=list(statuses))
@@ -299,13 +328,16 @@ class AgreementQuerySet(RestrictedQuerySet):
 
     def with_open_flags(self):
         """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
-        return self.prefetch_related(
-            models.Prefetch(
-                "flags",
-                queryset=AgreementFlag.objects.filter(cleared_at__isnull=True).select_related("follow_up_by", "flagged_by"),
-                to_attr="open_flags",
-            )
-        )
+        return self.prefetch_related(open_flags_prefetch())
+
+
+def open_flags_prefetch() -> models.Prefetch:
+    """The flags not yet cleared, with their people, into `open_flags` (a list) of each agreement."""
+    return models.Prefetch(
+        "flags",
+        queryset=AgreementFlag.objects.filter(cleared_at__isnull=True).select_related("follow_up_by", "flagged_by"),
+        to_attr="open_flags",
+    )
 
 
 class DateRange(Func):

@@ -8,11 +8,12 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.db.models import Count, IntegerField, OuterRef, Prefetch, Subquery, Value
+from django.db.models import Count, IntegerField, OuterRef, Subquery, Value, prefetch_related_objects
 from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
-from django.shortcuts import get_object_or_404, redirect
+from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
@@ -20,26 +21,31 @@ from django_filters.views import FilterView
 from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements import services
-from agreements.choices import AgreementStatus
 from agreements.exports import FORMATS, export_response
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
+    NGO_CHOICES_SHOWN,
     AgreementForm,
     ChecklistForm,
     ClearFlagForm,
     DocumentForm,
     FlagForm,
+    NGOChoiceField,
     NGOForm,
     RenewForm,
     SignForm,
     TerminateForm,
 )
 from agreements.history import agreement_history, ngo_history
-from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem
+from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, open_flags_prefetch, search_terms
 from agreements.tables import AgreementTable, NGOTable
+from mrd_ngo.khmer import format_number
+from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id
 
 PAGE_SIZE = 25
+BOARD_PAGE_SIZE = 25
+DETAIL_PAGE_SIZE = 10  # agreements and reports on an NGO's page  # rows of each group of the expiring board
 
 
 def visible_agreement(request, pk: int, queryset=None) -> Agreement:
@@ -55,7 +61,8 @@ def visible_agreement(request, pk: int, queryset=None) -> Agreement:
 class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paginated table with columns a person chooses, exported whole as CSV or XLSX."""
 
-    paginate_by = PAGE_SIZE
+    # django-tables2 pages the table (and counts the rows once); no `paginate_by`: ListView would count them again.
+    table_pagination = {"per_page": PAGE_SIZE}
     export_basename = ""
 
     def chosen_columns(self) -> list[str]:
@@ -126,6 +133,39 @@ class NGOListView(RegistryListView):
         )
 
 
+@login_required
+@permission_required("agreements.view_ngo", raise_exception=True)
+def ngo_options(request):
+    """The NGOs matching a search box, as `<option>`s for NGOSearchSelect (at most NGO_CHOICES_SHOWN).
+
+    The text is `q`, or the `<field>_search` box that htmx sends under its own name.
+    """
+    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_search")), "")
+    query = query.strip()[:100]
+    ngos, count = [], 0
+    if search_terms(query):
+        matches = NGO.objects.visible_to(request.user).search(query).order_by(
+            "name_km" if get_language() == "km" else "name_en", "pk")
+        ngos = list(matches[:NGO_CHOICES_SHOWN + 1])
+        count = len(ngos) if len(ngos) <= NGO_CHOICES_SHOWN else matches.count()
+    lang = get_language()
+    if not search_terms(query):
+        prompt = _("Type a name or acronym to search")
+    elif not ngos:
+        prompt = _("No NGO matches “%(query)s”") % {"query": query}
+    elif count > NGO_CHOICES_SHOWN:
+        prompt = _("The first %(shown)s of %(count)s NGOs that match: type more to narrow") % {
+            "shown": format_number(NGO_CHOICES_SHOWN, lang), "count": format_number(count, lang)}
+    else:
+        prompt = ngettext("%(count)s NGO matches: choose it", "%(count)s NGOs match: choose one", count) % {
+            "count": format_number(count, lang)}
+    field = NGOChoiceField(queryset=NGO.objects.none())
+    options = [(ngo.pk, field.label_from_instance(ngo)) for ngo in ngos[:NGO_CHOICES_SHOWN]]
+    return render(request, "agreements/_ngo_options.html", {
+        "prompt": prompt, "options": options, "select_first": len(options) == 1,
+    })
+
+
 # ---------------------------------------------------------------------------------------------------
 # Detail pages
 # ---------------------------------------------------------------------------------------------------
@@ -141,16 +181,21 @@ class NGODetailView(PermissionRequiredMixin, DetailView):
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         ngo = self.object
-        agreements = list(
+        agreements = (
             Agreement.objects.visible_to(self.request.user).filter(ngo=ngo).with_status()
             .select_related("department").prefetch_related("provinces").with_open_flags()
-            .with_renewal_chain(self.request.user).order_by("valid_from")
+            .with_renewal_chain(self.request.user).order_by("valid_from", "pk")
         )
+        # ProgressReport is reached through the reverse relation: agreements does not import reports.
+        reports = (
+            ngo.reports.visible_to(self.request.user).select_related("period", "agreement")
+            .order_by("-period__year", "-period__half", "pk")
+        )
+        # Both lists grow every semester: one page of each.
         context.update(
-            agreements=agreements,
-            # ProgressReport is reached through the reverse relation: agreements does not import reports.
-            reports=ngo.reports.visible_to(self.request.user).select_related("period", "agreement")
-            .order_by("-period__year", "-period__half"),
+            agreements=page_of(self.request, agreements, param="agreements_page", per_page=DETAIL_PAGE_SIZE,
+                               anchor="ngo-agreements"),
+            reports=page_of(self.request, reports, param="reports_page", per_page=DETAIL_PAGE_SIZE, anchor="ngo-reports"),
             history=ngo_history(ngo),
         )
         return context
@@ -506,39 +551,42 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()
-        agreements = (
-            Agreement.objects.visible_to(self.request.user)
-            .with_status(today, window_days=90)
-            .filter(status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING, AgreementStatus.EXPIRED])
-            .select_related("ngo")
-            .with_renewal_chain(self.request.user)
-            .prefetch_related(Prefetch("visible_successor__checklist_entries"))
-            .with_open_flags()
-            .order_by("valid_to", "reference_number")
-        )
-        groups = {"expired": [], "30": [], "60": [], "90": [], "renewing": []}
-        for agreement in agreements:
+        visible = Agreement.objects.visible_to(self.request.user)
+
+        def section(key: str):
+            """One page of one group (each group pages on its own: `?expired_page=2`)."""
+            # A renewal the user may not see (another province's agreement) is not theirs to follow.
+            group = visible.on_expiring_board(key, today, successors=visible).select_related("ngo")
+            if key == "expired":
+                group = group.order_by("-valid_to", "-reference_number")  # most recently expired first
+            else:
+                group = group.order_by("valid_to", "reference_number")
+            if key == "renewing":
+                group = group.with_renewal_chain(self.request.user)
+            return page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+
+        pages = {key: section(key) for key in ("expired", "30", "60", "90", "renewing")}
+        # The flags and checklists of every group shown, each in one query (not one per group).
+        shown = [agreement for page in pages.values() for agreement in page.object_list]
+        prefetch_related_objects(shown, open_flags_prefetch())
+        renewing = list(pages["renewing"].object_list)
+        prefetch_related_objects([a.visible_successor for a in renewing], "checklist_entries")
+        for agreement in shown:
             agreement.days_to_end = (agreement.valid_to - today).days
             agreement.days_since_end = -agreement.days_to_end
-            # A renewal the user may not see (another province's agreement) is not theirs to follow.
-            if agreement.visible_successor is not None:
-                entries = list(agreement.visible_successor.checklist_entries.all())
-                agreement.checklist_total = len(entries)
-                agreement.checklist_received = sum(1 for e in entries if e.received_on)
-                groups["renewing"].append(agreement)
-            elif agreement.status == AgreementStatus.EXPIRED:
-                groups["expired"].append(agreement)
-            elif agreement.status == AgreementStatus.EXPIRING:
-                days = agreement.days_to_end
-                groups["30" if days <= 30 else "60" if days <= 60 else "90"].append(agreement)
-        groups["expired"].reverse()  # most recently expired first
+        for agreement in renewing:
+            entries = list(agreement.visible_successor.checklist_entries.all())
+            agreement.checklist_total = len(entries)
+            agreement.checklist_received = sum(1 for e in entries if e.received_on)
+
         sections = [
-            ("expired", _("Expired without a successor"), groups["expired"]),
-            ("30", _("Expiring within 30 days"), groups["30"]),
-            ("60", _("Expiring in 31 to 60 days"), groups["60"]),
-            ("90", _("Expiring in 61 to 90 days"), groups["90"]),
+            ("expired", _("Expired without a successor")),
+            ("30", _("Expiring within 30 days")),
+            ("60", _("Expiring in 31 to 60 days")),
+            ("90", _("Expiring in 61 to 90 days")),
         ]
         return super().get_context_data(
-            sections=sections, renewing=groups["renewing"], today=today, **kwargs,
+            sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
+            **kwargs,
         )
 

@@ -4,6 +4,7 @@ from django import forms
 from django.db.models import Exists, F, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms import NGOSearchSelect
 from agreements.models import NGO, Agreement, Province, Sector, search_terms
 from reports.choices import ReportStatus
 from reports.forms import NGOChoiceField, PeriodChoiceField
@@ -34,7 +35,7 @@ class ProgressReportFilter(django_filters.FilterSet):
                           widget=forms.Select(attrs=SELECT))
     status = django_filters.ChoiceFilter(label=_("status"), choices=ReportStatus.choices, empty_label=ALL,
                                          widget=forms.Select(attrs=SELECT))
-    ngo = NGOFilter(label=_("NGO"), queryset=visible_ngos, empty_label=ALL, widget=forms.Select(attrs=SELECT))
+    ngo = NGOFilter(label=_("NGO"), queryset=visible_ngos, empty_label=ALL, widget=NGOSearchSelect(attrs=SELECT))
     province = django_filters.ModelChoiceFilter(
         label=_("province"), queryset=Province.objects.all(), method="filter_province", empty_label=ALL,
         widget=forms.Select(attrs=SELECT),

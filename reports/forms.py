@@ -9,6 +9,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from agreements.forms import NGOChoiceField
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
@@ -54,11 +55,6 @@ class PeriodChoiceField(IdChoiceMixin, forms.ModelChoiceField):
         return f"{label} ({gettext('locked')})" if period.is_locked else label
 
 
-class NGOChoiceField(IdChoiceMixin, forms.ModelChoiceField):
-    def label_from_instance(self, ngo):
-        return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
-
-
 def _agreement_line(agreement: Agreement) -> str:
     lang = get_language()
     return gettext("%(reference)s, valid %(start)s – %(end)s") % {
@@ -73,10 +69,12 @@ class ReportStartForm(BootstrapFormMixin, forms.Form):
     ngo = NGOChoiceField(queryset=NGO.objects.none(), label=_("NGO"))
     period = PeriodChoiceField(queryset=ReportingPeriod.objects.all(), label=_("Semester"))
 
-    def __init__(self, *args, user, **kwargs):
+    def __init__(self, *args, user, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
         self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
+        # The NGO search text typed without JavaScript, before the form is sent (NGOSearchSelect).
+        self.fields["ngo"].widget.search_text = search.strip()[:100]
         self.agreement = None
 
     def clean(self):

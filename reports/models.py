@@ -143,6 +143,10 @@ class ProgressReport(models.Model):
                 condition=Q(beneficiaries_female__lte=F("beneficiaries_total")), name="report_female_not_above_total"
             ),
         ]
+        indexes = [
+            # The report list sorted by submission date, newest first (a backward scan serves both directions).
+            models.Index(fields=["submitted_at"], name="report_submitted_at_idx"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.ngo} – {self.period}"

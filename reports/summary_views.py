@@ -32,6 +32,8 @@ from reports.summary import build_summary
 
 VIEW_PERMISSION = "reports.view_progressreport"
 PRINT_PERMISSION = "reports.print_summary"
+# Rows shown on the summary page: NGOs not accepted, challenges per sector, each agreement list, model villages.
+PAGE_LIMITS = {"gaps": 40, "experiences": 5, "agreements": 15, "villages": 20}
 
 
 def _language(request) -> str | None:
@@ -60,6 +62,9 @@ def summary_page(request, period):
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
         "can_print": request.user.has_perm(PRINT_PERMISSION),
         "documents": _documents_of_the_page(request, period),
+        # The page shows the first rows of its long lists (thousands at national scale); the PDF and
+        # the workbook, rendered without limits, hold every row.
+        "limits": PAGE_LIMITS,
     }
     return render(request, "reports/summary.html", context)
 

@@ -11,10 +11,11 @@ from django.utils.translation import gettext_lazy as _
 from openpyxl import Workbook
 from openpyxl.styles import Font
 
+from agreements.tables import CellAttrsOnceMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
 
 
-class ProgressReportTable(tables.Table):
+class ProgressReportTable(CellAttrsOnceMixin, tables.Table):
     ngo = tables.Column(
         verbose_name=_("NGO"), linkify=("reports:detail", {"pk": tables.A("pk")}), order_by=("ngo__name_en", "ngo__name_km"),
     )

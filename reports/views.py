@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Province, Village
 from mrd_ngo.khmer import format_date, format_number
+from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
 from reports import services
 from reports.choices import ReportStatus
@@ -38,6 +39,7 @@ from reports.spreadsheets import (
 )
 from reports.tables import EXPORT_FORMATS, ProgressReportTable, export_response
 
+COMPLETENESS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "reports_import"
 
@@ -60,6 +62,10 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMix
 
     def get_queryset(self):
         return ProgressReport.objects.visible_to(self.request.user).select_related("ngo", "period", "agreement")
+
+    def get_table_data(self):
+        # The page's table shows no narrative: leave the long texts of its rows in the database.
+        return super().get_table_data().defer("achievements", "challenges", "lessons_learned", "next_plans", "review_comment")
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("_export")
@@ -102,10 +108,16 @@ def completeness_current(request):
 def completeness(request, period):
     """Expected, received, on-time, late and missing reports of one semester: the page to chase reports."""
     period = ReportingPeriod.objects.get_by_code_or_404(period)
+    result = period_completeness(period, request.user)
     return render(request, "reports/completeness.html", {
         "period": period,
-        "completeness": period_completeness(period, request.user),
-        "periods": ReportingPeriod.objects.all(),
+        "completeness": result,
+        # The lists are paged: at national scale there are thousands of NGOs; the tallies count them all.
+        "missing": page_of(request, result.missing, param="missing_page", per_page=COMPLETENESS_PAGE_SIZE,
+                           anchor="missing-title"),
+        "received": page_of(request, result.received, param="received_page", per_page=COMPLETENESS_PAGE_SIZE,
+                            anchor="received-title"),
+        "periods": ReportingPeriod.objects.all()[:8],  # the latest semesters (older ones: by address)
         "can_enter": request.user.has_perm("reports.add_progressreport"),
         "can_lock": request.user.has_perm("reports.lock_reportingperiod"),
     })
@@ -155,7 +167,8 @@ def _form_page(request, *, report, ngo, period, agreement, form, formset, start=
 def report_new(request):
     """Choose NGO and semester, then enter the report; its agreement in force is found, not typed."""
     source = request.POST if request.method == "POST" else request.GET
-    start = ReportStartForm(source if ("ngo" in source or "period" in source) else None, user=request.user)
+    start = ReportStartForm(source if ("ngo" in source or "period" in source) else None, user=request.user,
+                            search=source.get("ngo_search", ""))
     if not start.is_bound or not start.is_valid():
         return render(request, "reports/report_start.html", {"start": start})
     ngo, period, agreement = start.cleaned_data["ngo"], start.cleaned_data["period"], start.agreement

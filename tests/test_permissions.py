@@ -9,7 +9,6 @@ import pytest
 from django.core.files.base import ContentFile
 from django.urls import get_resolver, reverse
 
-from mrd_ngo.roles import Role
 from reports.choices import ReportStatus
 from tests.factories import (
     AgreementFactory, AgreementFlagFactory, IndicatorValueFactory, ProgressReportFactory, ReportingPeriodFactory,
@@ -87,6 +86,7 @@ def cases(w):
         # NGOs and agreements: lists, exports, detail pages, downloads
         ("ngo_list", reverse("agreements:ngo_list"), "get", expect()),
         ("ngo_export", reverse("agreements:ngo_list") + "?_export=csv", "get", expect()),
+        ("ngo_options", reverse("agreements:ngo_options") + "?q=ngo", "get", expect()),
         ("agreement_list", reverse("agreements:agreement_list"), "get", expect()),
         ("agreement_export", reverse("agreements:agreement_list") + "?_export=xlsx", "get", expect()),
         ("expiring_board", reverse("agreements:expiring_board"), "get", expect()),

@@ -425,9 +425,9 @@ def test_indicator_value_factory_rows_show_on_the_detail_page(officer_client, pe
     assert "Household latrines built" in html and ">7.50<" in html
 
 
-def test_ngo_factory_is_listed_for_new_reports(officer_client):
+def test_ngo_factory_is_found_by_the_search_box_of_new_reports(officer_client):
     NGOFactory(name_en="Brand New NGO")
-    assert "Brand New NGO" in page(in_english(officer_client).get("/reports/new/"))
+    assert "Brand New NGO" in page(in_english(officer_client).get("/reports/new/?ngo_search=brand"))
 
 
 def test_dates_on_the_report_page_are_phnom_penh_dates(officer_client, officer_user, ngo, period):
