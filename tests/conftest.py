@@ -21,6 +21,16 @@ def _login_throttling_only_where_tested(request, settings):
     settings.AXES_ENABLED = request.node.get_closest_marker("axes") is not None
 
 
+@pytest.fixture(autouse=True)
+def _default_language_after_each_test():
+    """A language activated by one test (a request in English, say) must not leak into the next on the same worker."""
+    yield
+    from django.conf import settings
+    from django.utils import translation
+
+    translation.activate(settings.LANGUAGE_CODE)
+
+
 @pytest.fixture
 def siem_reap(db):
     return Province.objects.get(code="17")

@@ -14,6 +14,7 @@ from tests.factories import (
     AgreementFactory, AgreementFlagFactory, IndicatorValueFactory, ProgressReportFactory, ReportingPeriodFactory,
     UserFactory,
 )
+from tests.worker import run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -322,8 +323,12 @@ def test_nothing_of_an_agreement_outside_the_province_shows_on_any_page_or_expor
                 reverse("agreements:agreement_list") + "?_export=xlsx", reverse("agreements:ngo_list") + "?_export=xlsx",
                 reverse("reports:list") + "?_export=xlsx"):
         response = client.get(url)
+        if response.status_code == 302:  # the summary workbook is built by the worker, then downloaded
+            run_queued_tasks()
+            response = client.get(url)
         assert response.status_code == 200, url
-        failures += [f"{url}: {secret}" for secret in _leaks(_workbook_text(response.content))]
+        body = b"".join(response.streaming_content) if response.streaming else response.content
+        failures += [f"{url}: {secret}" for secret in _leaks(_workbook_text(body))]
     assert "\n".join(failures) == ""
 
 
@@ -512,7 +517,7 @@ def test_completeness_counts_only_reports_the_officer_may_see(client, several, p
     client.force_login(provincial_user)
     completeness = client.get(reverse("reports:completeness", args=[several["period"].code])).context["completeness"]
     multi = next(item for item in completeness.expected if item.ngo == several["multi"])
-    assert multi.agreement == several["old"] and multi.report is None and not multi.received
+    assert multi.agreement.pk == several["old"].pk and multi.report is None and not multi.received
 
 
 def test_a_renewal_in_another_province_is_neither_named_nor_followed_on_the_expiring_board(
@@ -533,8 +538,9 @@ def test_a_renewal_in_another_province_is_neither_named_nor_followed_on_the_expi
         assert "MRD-SR-ENDING" in body and _leaks(body) == [], url
     # For them it simply ends within 30 days; the renewal in progress is another province's business.
     board = client.get(reverse("agreements:expiring_board")).context
-    assert [a.reference_number for a in dict((key, rows) for key, _label, rows in board["sections"])["30"]] == ["MRD-SR-ENDING"]
-    assert board["renewing"] == []
+    within_30 = dict((key, page) for key, _label, page in board["sections"])["30"]
+    assert [a.reference_number for a in within_30.object_list] == ["MRD-SR-ENDING"]
+    assert list(board["renewing"].object_list) == []
 
 
 def test_the_history_does_not_name_an_agreement_of_another_province(siem_reap, provincial_user, admin_user):
