@@ -21,7 +21,6 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements import services
 from agreements.choices import AgreementStatus
-from agreements.exports import FORMATS, export_response
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
     AgreementForm,
@@ -37,6 +36,7 @@ from agreements.forms import (
 from agreements.history import agreement_history, ngo_history
 from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem
 from agreements.tables import AgreementTable, NGOTable
+from mrd_ngo.spreadsheets import CONTENT_TYPES, table_export_response
 
 PAGE_SIZE = 25
 
@@ -83,10 +83,11 @@ class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
 
     def render_to_response(self, context, **kwargs):
         fmt = self.request.GET.get("_export")
-        if fmt in FORMATS:
+        if fmt in CONTENT_TYPES:
             table = self.table_class(self.object_list)
             RequestConfig(self.request, paginate=False).configure(table)
-            return export_response(table, fmt, self.export_basename)
+            return table_export_response(table, fmt, f"{self.export_basename}-{timezone.localdate().isoformat()}",
+                                         sheet_title=self.export_basename)
         return super().render_to_response(context, **kwargs)
 
 

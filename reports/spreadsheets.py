@@ -26,6 +26,7 @@ from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.khmer import format_number, normalize_khmer, semester_label, western_digits
+from mrd_ngo.spreadsheets import workbook_bytes, write_cell
 from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
 from reports.services import (
@@ -131,15 +132,13 @@ def build_template(*, ngo: NGO, period: ReportingPeriod, agreement: Agreement, u
     lists = workbook.create_sheet(SHEET_LISTS)
     lists["A1"], lists["B1"] = "Provinces", "Indicators"
     for i, province in enumerate(provinces, start=2):
-        lists.cell(row=i, column=1, value=province_label(province))
+        write_cell(lists, i, 1, province_label(province))
     for i, indicator in enumerate(indicators, start=2):
-        lists.cell(row=i, column=2, value=indicator_label(indicator))
+        write_cell(lists, i, 2, indicator_label(indicator))
     lists.sheet_state = "hidden"
     workbook.properties.title = bilingual(*TITLE)
     workbook.properties.subject = f"{period.code} ngo {ngo.pk}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _report_sheet(sheet, *, ngo, period, agreement) -> None:
@@ -167,9 +166,7 @@ def _report_sheet(sheet, *, ngo, period, agreement) -> None:
         row = REPORT_FIRST_ROW + offset
         sheet.cell(row=row, column=1, value=km).fill = GREY
         sheet.cell(row=row, column=2, value=en).fill = GREY
-        cell = sheet.cell(row=row, column=3, value=values.get(key))
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # a name starting with "=" stays a name, not a formula
+        cell = write_cell(sheet, row, 3, values.get(key))  # a name starting with "=" stays a name
         cell.border = BOX
         cell.alignment = WRAP
         if key in values:
@@ -199,9 +196,9 @@ def _results_sheet(sheet, *, covered, indicators, province_count, indicator_coun
     row = RESULTS_FIRST_ROW
     for province in covered:
         for indicator in indicators:
-            sheet.cell(row=row, column=1, value=province_label(province))
-            sheet.cell(row=row, column=2, value=indicator_label(indicator))
-            sheet.cell(row=row, column=6, value=bilingual(indicator.unit_km, indicator.unit_en)).fill = GREY
+            write_cell(sheet, row, 1, province_label(province))
+            write_cell(sheet, row, 2, indicator_label(indicator))
+            write_cell(sheet, row, 6, bilingual(indicator.unit_km, indicator.unit_en)).fill = GREY
             if not indicator.disaggregated_by_sex:
                 sheet.cell(row=row, column=5).fill = GREY  # not counted by sex: leave empty
             row += 1

@@ -22,6 +22,7 @@ from django_tables2 import RequestConfig, SingleTableMixin
 
 from agreements.models import NGO, Village
 from mrd_ngo.khmer import format_number
+from mrd_ngo.spreadsheets import CONTENT_TYPES, table_export_response
 from reports import services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -35,7 +36,7 @@ from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 from reports.spreadsheets import (
     SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
 )
-from reports.tables import EXPORT_FORMATS, ProgressReportTable, export_response
+from reports.tables import ProgressReportTable
 
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 IMPORT_SESSION_KEY = "reports_import"
@@ -62,13 +63,14 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMix
 
     def get(self, request, *args, **kwargs):
         export_format = request.GET.get("_export")
-        if export_format not in EXPORT_FORMATS:
+        if export_format not in CONTENT_TYPES:
             return super().get(request, *args, **kwargs)
         filterset = self.get_filterset(self.get_filterset_class())
         rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
         table = self.table_class(rows)
         RequestConfig(request, paginate=False).configure(table)
-        return export_response(table, export_format, f"progress-reports-{timezone.localdate().isoformat()}")
+        return table_export_response(table, export_format, f"progress-reports-{timezone.localdate().isoformat()}",
+                                     sheet_title="Reports")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
