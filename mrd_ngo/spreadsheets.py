@@ -42,6 +42,7 @@ from django.http import FileResponse, StreamingHttpResponse
 from django.utils import translation
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django_tables2.rows import BoundRows
 from defusedxml import DefusedXmlException
@@ -52,6 +53,8 @@ from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.styles import Alignment, Font, PatternFill
 from openpyxl.utils import column_index_from_string, get_column_letter
 from openpyxl.utils.datetime import from_excel, from_ISO8601
+
+from mrd_ngo.khmer import format_number
 
 CSV_CONTENT_TYPE = "text/csv; charset=utf-8"
 XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -331,6 +334,11 @@ class WorkbookReader:
                                      "and upload the new copy.") % {"sheet": sheet_name}) from None
 
 
+def _row(number: int) -> str:
+    """A row number as the page writes numbers (Khmer digits in Khmer)."""
+    return format_number(number, get_language())
+
+
 def _sheet_rows(source, parse, *, sheet_name, max_column):
     """The rows of one sheet's XML, as `WorkbookReader.rows` describes; elements are dropped once read."""
 
@@ -355,7 +363,7 @@ def _sheet_rows(source, parse, *, sheet_name, max_column):
             if cells > MAX_CELLS:
                 raise SpreadsheetError(_("The sheet “%(sheet)s” holds more than %(count)s cells: this is not a report "
                                          "template. Delete what does not belong to the report and upload it again.")
-                                       % {"sheet": sheet_name, "count": f"{MAX_CELLS:,}"})
+                                       % {"sheet": sheet_name, "count": format_number(MAX_CELLS, get_language())})
         elif name == "row":
             declared = element.get("r")
             if declared is None:
@@ -365,7 +373,7 @@ def _sheet_rows(source, parse, *, sheet_name, max_column):
             else:
                 raise damaged(_("row number “%(number)s”") % {"number": declared[:20]})
             if number <= row_number:
-                raise damaged(_("row %(row)s appears twice or out of order") % {"row": number})
+                raise damaged(_("row %(row)s appears twice or out of order") % {"row": _row(number)})
             row_number = number
             values, column = {}, 0
             for cell in element:
@@ -378,13 +386,13 @@ def _sheet_rows(source, parse, *, sheet_name, max_column):
                     match = _REFERENCE.fullmatch(reference)
                     if not match or int(match[2]) != number:
                         raise damaged(_("cell reference “%(reference)s” in row %(row)s")
-                                      % {"reference": reference[:20], "row": number})
+                                      % {"reference": reference[:20], "row": _row(number)})
                     found = column_index_from_string(match[1])
                     if found <= column:
                         raise damaged(_("cell %(reference)s appears twice or out of order") % {"reference": reference})
                     column = found
                 if column > EXCEL_MAX_COLUMN:
-                    raise damaged(_("a cell beyond the last column in row %(row)s") % {"row": number})
+                    raise damaged(_("a cell beyond the last column in row %(row)s") % {"row": _row(number)})
                 if column <= max_column:
                     value = parse(cell)
                     if value is not None and value != "":
