@@ -6,7 +6,8 @@
 
 For each export (reports, agreements and NGOs, CSV and XLSX, every row, as an administrator,
 Khmer edition) the download is fetched through Django's test client (the whole middleware stack
-and the view) and read to its last byte, `--repeat` times. Printed: the median wall time, its
+and the view) and read to its last byte, `--repeat` times. Printed: the median wall time (and the CPU time of
+this process, steadier on a shared machine), its
 ratio to `COPY (SELECT the same rows) TO STDOUT` in CSV (the rows, joined and aggregated the same
 way, produced by PostgreSQL alone: the floor of any export), and the memory the export needs
 beyond what the process held before: the peak resident size growth (sampled every 5 ms during
@@ -154,19 +155,20 @@ def main() -> None:
     client.force_login(bench_user())
     print(f"database {connection.settings_dict['NAME']}: {NGO.objects.count():,} NGOs, {Agreement.objects.count():,} "
           f"agreements, {ProgressReport.objects.count():,} reports; {args.repeat} runs each, median shown")
-    print(f"{'export':16} {'rows':>7} {'size':>8} {'export s':>9} {'COPY s':>7} {'ratio':>6} "
+    print(f"{'export':16} {'rows':>7} {'size':>8} {'export s':>9} {'(CPU)':>6} {'COPY s':>7} {'ratio':>6} "
           f"{'RSS growth':>11} {'tracemalloc peak':>17}")
     for name in args.only or EXPORTS:
         url, count = EXPORTS[name]
         download(client, url)  # warm up: imports, translations, the connection
         copy_same_rows(name)
-        export_times, copy_times, rss_growth = [], [], []
+        export_times, export_cpu, copy_times, rss_growth = [], [], [], []
         for _ in range(args.repeat):
             before = rss_bytes()
             with RssPeak() as peak:
-                started = time.perf_counter()
+                started, started_cpu = time.perf_counter(), time.process_time()
                 size = download(client, url)
                 export_times.append(time.perf_counter() - started)
+                export_cpu.append(time.process_time() - started_cpu)
             rss_growth.append(peak.peak - before)
             started = time.perf_counter()
             copy_size = copy_same_rows(name)
@@ -176,7 +178,8 @@ def main() -> None:
         python_peak = tracemalloc.get_traced_memory()[1]
         tracemalloc.stop()
         export_s, copy_s = statistics.median(export_times), statistics.median(copy_times)
-        print(f"{name:16} {count():>7,} {size / 2**20:>6.1f}MB {export_s:>9.2f} {copy_s:>7.2f} {export_s / copy_s:>6.0f} "
+        print(f"{name:16} {count():>7,} {size / 2**20:>6.1f}MB {export_s:>9.2f} {statistics.median(export_cpu):>6.2f} "
+              f"{copy_s:>7.2f} {export_s / copy_s:>6.0f} "
               f"{max(rss_growth) / 2**20:>9.1f}MB {python_peak / 2**20:>15.1f}MB   (COPY {copy_size / 2**20:.1f} MB)",
               flush=True)
     print(f"load average {os.getloadavg()[0]:.1f}")
