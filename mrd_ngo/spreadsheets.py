@@ -39,7 +39,7 @@ from dataclasses import dataclass
 from xml.etree.ElementTree import ParseError
 
 from django.http import FileResponse, StreamingHttpResponse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_str
 from django.utils.text import capfirst
 from django.utils.translation import get_language
@@ -79,6 +79,8 @@ def looks_like_formula(text: str) -> bool:
 
 def plain_value(value):
     """A value a spreadsheet cell can hold: numbers, dates and booleans as they are, everything else as text."""
+    if isinstance(value, datetime.datetime) and timezone.is_aware(value):
+        return timezone.localtime(value).replace(tzinfo=None)  # spreadsheets have no time zones: Phnom Penh time
     if value is None or isinstance(value, (bool, int, float, decimal.Decimal, datetime.date, datetime.time)):
         return value
     # Characters XML 1.0 cannot carry (pasted control characters) would make the whole file fail.

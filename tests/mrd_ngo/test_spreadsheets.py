@@ -9,7 +9,7 @@ from django.http import StreamingHttpResponse
 from django.test import Client
 
 from mrd_ngo.roles import Role
-from mrd_ngo.spreadsheets import csv_value
+from mrd_ngo.spreadsheets import csv_value, plain_value
 from reports.choices import ReportStatus
 from tests.factories import AgreementFactory, NGOFactory, ProgressReportFactory, ReportingPeriodFactory, UserFactory
 from tests.reports.conftest import in_english
@@ -52,6 +52,12 @@ def test_csv_value_neutralises_what_owasp_lists_and_keeps_numbers():
         assert csv_value(text) == "'" + text
     assert csv_value(-1) == -1 and csv_value(1.5) == 1.5
     assert csv_value("Clean Water") == "Clean Water" and csv_value(None) == ""
+
+
+def test_cell_values_use_phnom_penh_time_and_drop_characters_xml_cannot_carry():
+    evening_utc = datetime.datetime(2024, 7, 31, 18, 30, tzinfo=datetime.timezone.utc)
+    assert plain_value(evening_utc) == datetime.datetime(2024, 8, 1, 1, 30)  # openpyxl refuses time zones
+    assert plain_value("Floods\x0b in July") == "Floods in July"
 
 
 @pytest.fixture
