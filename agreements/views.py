@@ -18,10 +18,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from agreements import services
-from agreements.exports import FORMATS, export_response
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
     NGO_CHOICES_SHOWN,
@@ -42,6 +41,7 @@ from agreements.tables import AgreementTable, NGOTable
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id
+from mrd_ngo.spreadsheets import FilteredExportMixin
 
 PAGE_SIZE = 25
 BOARD_PAGE_SIZE = 25
@@ -58,12 +58,12 @@ def visible_agreement(request, pk: int, queryset=None) -> Agreement:
 # Lists
 # ---------------------------------------------------------------------------------------------------
 
-class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
+class RegistryListView(PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
     """A filtered, sorted, paginated table with columns a person chooses, exported whole as CSV or XLSX."""
 
     # django-tables2 pages the table (and counts the rows once); no `paginate_by`: ListView would count them again.
     table_pagination = {"per_page": PAGE_SIZE}
-    export_basename = ""
+    export_basename = "export"
 
     def chosen_columns(self) -> list[str]:
         """Optional columns shown: the `columns` checkboxes when sent, else the last choice (session), else the defaults."""
@@ -88,14 +88,6 @@ class RegistryListView(PermissionRequiredMixin, SingleTableMixin, FilterView):
         ]
         context["row_count"] = context["table"].paginator.count if context["table"].page else len(self.object_list)
         return context
-
-    def render_to_response(self, context, **kwargs):
-        fmt = self.request.GET.get("_export")
-        if fmt in FORMATS:
-            table = self.table_class(self.object_list)
-            RequestConfig(self.request, paginate=False).configure(table)
-            return export_response(table, fmt, self.export_basename)
-        return super().render_to_response(context, **kwargs)
 
 
 class AgreementListView(RegistryListView):

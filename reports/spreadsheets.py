@@ -8,9 +8,6 @@ the page language, so its labels are constants here rather than translated messa
 """
 from __future__ import annotations
 
-import io
-import zipfile
-import zlib
 from dataclasses import dataclass, field
 from decimal import Decimal, InvalidOperation
 
@@ -19,13 +16,14 @@ from django.utils.text import capfirst
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
-from openpyxl import Workbook, load_workbook
+from openpyxl import Workbook
 from openpyxl.styles import Alignment, Border, Font, PatternFill, Side
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.khmer import format_number, normalize_khmer, semester_label, western_digits
+from mrd_ngo.spreadsheets import CellProblem, SpreadsheetError, WorkbookReader, workbook_bytes, write_cell
 from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
 from reports.services import (
@@ -76,7 +74,7 @@ COLUMN_NAMES = {
 RESULTS_FIRST_ROW = 3
 RESULTS_LAST_ROW = 2000  # drop-down lists reach this far; more rows than this are refused
 COLUMN = {key: get_column_letter(i) for i, (key, _km, _en) in enumerate(RESULT_COLUMNS, start=1)}
-MAX_UNCOMPRESSED_BYTES = 100 * 1024 * 1024
+REPORT_LAST_ROW = 60  # the Report sheet's lines are looked for this far
 
 GREY = PatternFill("solid", fgColor="E9ECEF")
 HEAD = PatternFill("solid", fgColor="0B3D6E")
@@ -132,15 +130,13 @@ def build_template(*, ngo: NGO, period: ReportingPeriod, agreement: Agreement, u
     lists = workbook.create_sheet(SHEET_LISTS)
     lists["A1"], lists["B1"] = "Provinces", "Indicators"
     for i, province in enumerate(provinces, start=2):
-        lists.cell(row=i, column=1, value=province_label(province))
+        write_cell(lists, i, 1, province_label(province))
     for i, indicator in enumerate(indicators, start=2):
-        lists.cell(row=i, column=2, value=indicator_label(indicator))
+        write_cell(lists, i, 2, indicator_label(indicator))
     lists.sheet_state = "hidden"
     workbook.properties.title = bilingual(*TITLE)
     workbook.properties.subject = f"{period.code} ngo {ngo.pk}"
-    buffer = io.BytesIO()
-    workbook.save(buffer)
-    return buffer.getvalue()
+    return workbook_bytes(workbook)
 
 
 def _report_sheet(sheet, *, ngo, period, agreement) -> None:
@@ -168,9 +164,7 @@ def _report_sheet(sheet, *, ngo, period, agreement) -> None:
         row = REPORT_FIRST_ROW + offset
         sheet.cell(row=row, column=1, value=km).fill = GREY
         sheet.cell(row=row, column=2, value=en).fill = GREY
-        cell = sheet.cell(row=row, column=3, value=values.get(key))
-        if isinstance(cell.value, str):
-            cell.data_type = "s"  # a name starting with "=" stays a name, not a formula
+        cell = write_cell(sheet, row, 3, values.get(key))  # a name starting with "=" stays a name
         cell.border = BOX
         cell.alignment = WRAP
         if key in values:
@@ -200,9 +194,9 @@ def _results_sheet(sheet, *, covered, indicators, province_count, indicator_coun
     row = RESULTS_FIRST_ROW
     for province in covered:
         for indicator in indicators:
-            sheet.cell(row=row, column=1, value=province_label(province))
-            sheet.cell(row=row, column=2, value=indicator_label(indicator))
-            sheet.cell(row=row, column=6, value=bilingual(indicator.unit_km, indicator.unit_en)).fill = GREY
+            write_cell(sheet, row, 1, province_label(province))
+            write_cell(sheet, row, 2, indicator_label(indicator))
+            write_cell(sheet, row, 6, bilingual(indicator.unit_km, indicator.unit_en)).fill = GREY
             if not indicator.disaggregated_by_sex:
                 sheet.cell(row=row, column=5).fill = GREY  # not counted by sex: leave empty
             row += 1
@@ -220,10 +214,6 @@ def _results_sheet(sheet, *, covered, indicators, province_count, indicator_coun
 
 
 # ---- Reading a filled-in template ------------------------------------------------------------
-
-
-class SpreadsheetError(Exception):
-    """The upload cannot be read as a report template at all; the message says why, for the user."""
 
 
 @dataclass
@@ -252,6 +242,8 @@ class _CellError(Exception):
 
 def _number(value, *, whole: bool = False):
     """A non-negative number from a cell: numbers, or text of Western or Khmer digits."""
+    if isinstance(value, CellProblem):
+        raise _CellError(str(value))
     if value is None or (isinstance(value, str) and not value.strip()):
         return None
     if isinstance(value, bool):
@@ -291,33 +283,6 @@ def _key(text) -> str:
     return normalize_khmer(_text(text))
 
 
-def _open_workbook(data: bytes):
-    damaged = SpreadsheetError(_("The file is damaged and cannot be read. Save it again from Excel and upload the new copy."))
-    if not zipfile.is_zipfile(io.BytesIO(data)):
-        if data.startswith(b"PK\x03\x04"):
-            raise damaged  # begins like a workbook but its end is missing (an interrupted download or copy)
-        raise SpreadsheetError(_(
-            "This file is not an Excel workbook (.xlsx). Open it in Excel or LibreOffice, save it as .xlsx, and upload it again."
-        ))
-    try:
-        with zipfile.ZipFile(io.BytesIO(data)) as archive:
-            if sum(info.file_size for info in archive.infolist()) > MAX_UNCOMPRESSED_BYTES:
-                raise SpreadsheetError(_("This workbook is too large to read."))
-            if archive.testzip() is not None:
-                raise zipfile.BadZipFile
-            names = set(archive.namelist())
-    except (zipfile.BadZipFile, zipfile.LargeZipFile, zlib.error, OSError, EOFError, ValueError):
-        raise damaged from None
-    if "xl/workbook.xml" not in names:
-        raise SpreadsheetError(_(
-            "This file is not an Excel workbook (.xlsx). Open it in Excel or LibreOffice, save it as .xlsx, and upload it again."
-        ))
-    try:
-        return load_workbook(io.BytesIO(data), read_only=True, data_only=True)
-    except Exception:  # openpyxl raises many kinds of errors on damaged files; all mean the same to the user
-        raise damaged from None
-
-
 def _not_template(detail: str) -> SpreadsheetError:
     return SpreadsheetError(_("This workbook is not the ministry's report template (%(detail)s). "
                               "Download the template from this site and fill it in.") % {"detail": detail})
@@ -325,11 +290,8 @@ def _not_template(detail: str) -> SpreadsheetError:
 
 def read_report_workbook(data: bytes, *, ngo: NGO, period: ReportingPeriod, user) -> ParsedReport:
     """Read a filled-in template for `ngo` and `period`: its content and every problem found; writes nothing."""
-    workbook = _open_workbook(data)
-    try:
+    with WorkbookReader(data) as workbook:
         return _read(workbook, ngo=ngo, period=period, user=user)
-    finally:
-        workbook.close()
 
 
 def _read(workbook, *, ngo, period, user) -> ParsedReport:
@@ -337,19 +299,19 @@ def _read(workbook, *, ngo, period, user) -> ParsedReport:
         if name not in workbook.sheetnames:
             raise _not_template(_("the sheet “%(sheet)s” is missing") % {"sheet": name})
     problems: list[Problem] = []
-    fields, meta = _read_report_sheet(workbook[SHEET_REPORT], problems)
+    fields, meta = _read_report_sheet(workbook, problems)
 
     def report_problem(key, message):
         problems.append(Problem(SHEET_REPORT, meta[key][0], "C", message))
 
     lang = get_language()
     file_ngo = meta["ngo_id"][1]
-    if _text(file_ngo) != str(ngo.pk):
+    if not isinstance(file_ngo, CellProblem) and _text(file_ngo) != str(ngo.pk):
         report_problem("ngo_id", _("wrong NGO: this template was made for “%(file_ngo)s” (number %(number)s), not for %(ngo)s.") % {
             "file_ngo": _text(meta["ngo"][1]) or "?", "number": _text(file_ngo) or "?", "ngo": ngo.name,
         })
     file_period = _text(meta["period"][1]).upper()
-    if file_period != period.code:
+    if not isinstance(meta["period"][1], CellProblem) and file_period != period.code:
         try:
             year, half = parse_period_code(file_period)
             shown = semester_label(year, half, lang)
@@ -371,25 +333,33 @@ def _read(workbook, *, ngo, period, user) -> ParsedReport:
         if fields.get(key) is None:
             fields[key] = 0
 
-    rows = _read_results_sheet(workbook[SHEET_RESULTS], problems, user=user)
+    rows = _read_results_sheet(workbook, problems, user=user)
     content = ReportContent(fields=fields, rows=rows)
     warnings = scope_warnings(agreement, rows) if agreement else []
     return ParsedReport(content=content, problems=problems, warnings=warnings, agreement=agreement)
 
 
-def _read_report_sheet(sheet, problems):
+def _read_report_sheet(workbook, problems):
+    """The Report sheet's items by key, found by their English label in column B; unreadable cells are problems."""
     by_label = {en.casefold(): key for key, _km, en in REPORT_ROWS}
     found: dict[str, tuple[int, object]] = {}
-    for number, row in enumerate(sheet.iter_rows(min_row=1, max_row=60, max_col=3, values_only=True), start=1):
-        label = _text(row[1] if len(row) > 1 else None).casefold()
+    for number, cells in workbook.rows(SHEET_REPORT, max_column=3):
+        if number > REPORT_LAST_ROW:
+            break
+        label = cells.get(2)
+        label = "" if isinstance(label, CellProblem) else _text(label).casefold()
         if label in by_label and by_label[label] not in found:
-            found[by_label[label]] = (number, row[2] if len(row) > 2 else None)
+            found[by_label[label]] = (number, cells.get(3))
     missing = [en for key, _km, en in REPORT_ROWS if key not in found]
     if missing:
         raise _not_template(_("the sheet “%(sheet)s” has no line “%(label)s”") % {"sheet": SHEET_REPORT, "label": missing[0]})
+    for key, (number, value) in found.items():
+        if isinstance(value, CellProblem) and key not in DECIMAL_ITEMS | WHOLE_ITEMS:  # numbers: reported below
+            problems.append(Problem(SHEET_REPORT, number, "C", str(value)))
     fields = {}
     for key in NARRATIVE_FIELDS:
-        fields[key] = _text(found[key][1])
+        value = found[key][1]
+        fields[key] = "" if isinstance(value, CellProblem) else _text(value)
     for key in DECIMAL_ITEMS | WHOLE_ITEMS:
         number, value = found[key]
         try:
@@ -419,18 +389,14 @@ class _Lookup:
                 self.villages.setdefault((village.province_id, name), []).append(village)
 
 
-def _read_results_sheet(sheet, problems, *, user) -> list[ResultRow]:
-    header = next(sheet.iter_rows(min_row=2, max_row=2, max_col=len(RESULT_COLUMNS), values_only=True), ())
-    expected = [en for _key_, _km, en in RESULT_COLUMNS]
-    if [_text(v).casefold() for v in header][:5] != [e.casefold() for e in expected[:5]]:
-        raise _not_template(_("the sheet “%(sheet)s” does not have the template's columns") % {"sheet": SHEET_RESULTS})
-    lookup = _Lookup()
-    scope = province_scope(user)
-    raw_rows = []
-    for number, cells in enumerate(sheet.iter_rows(min_row=RESULTS_FIRST_ROW, max_col=5, values_only=True), start=RESULTS_FIRST_ROW):
-        cells = tuple(cells) + (None,) * (5 - len(cells))
-        province_text, indicator_text, village_text, value, female = cells[:5]
-        if all(_text(v) == "" for v in (village_text, value, female)):
+def _read_results_sheet(workbook, problems, *, user) -> list[ResultRow]:
+    header, raw_rows = {}, []
+    for number, row in workbook.rows(SHEET_RESULTS, max_column=5):
+        if number < RESULTS_FIRST_ROW:
+            header = row if number == 2 else header
+            continue
+        province_text, indicator_text, village_text, value, female = (row.get(column) for column in range(1, 6))
+        if all(not isinstance(v, CellProblem) and _text(v) == "" for v in (village_text, value, female)):
             continue  # a pre-filled line left empty: nothing to report there
         if number > RESULTS_LAST_ROW:
             problems.append(Problem(SHEET_RESULTS, number, None,
@@ -438,6 +404,11 @@ def _read_results_sheet(sheet, problems, *, user) -> list[ResultRow]:
                                     % {"count": format_number(RESULTS_LAST_ROW - RESULTS_FIRST_ROW + 1, get_language())}))
             break
         raw_rows.append((number, province_text, indicator_text, village_text, value, female))
+    expected = [en for _key_, _km, en in RESULT_COLUMNS]
+    if [_text(header.get(column)).casefold() for column in range(1, 6)] != [e.casefold() for e in expected[:5]]:
+        raise _not_template(_("the sheet “%(sheet)s” does not have the template's columns") % {"sheet": SHEET_RESULTS})
+    lookup = _Lookup()
+    scope = province_scope(user)
 
     def problem(number, key, message):
         problems.append(Problem(SHEET_RESULTS, number, f"{COLUMN[key]} ({capfirst(COLUMN_NAMES[key])})", message))
@@ -445,8 +416,14 @@ def _read_results_sheet(sheet, problems, *, user) -> list[ResultRow]:
     parsed = []
     for number, province_text, indicator_text, village_text, value, female in raw_rows:
         ok = True
+        for key, cell in (("province", province_text), ("indicator", indicator_text), ("village", village_text)):
+            if isinstance(cell, CellProblem):  # unreadable numbers are reported by _number() below
+                ok = False
+                problem(number, key, str(cell))
         province = lookup.provinces.get(_key(province_text))
-        if province is None:
+        if isinstance(province_text, CellProblem):
+            province = None
+        elif province is None:
             ok = False
             problem(number, "province", _("unknown province: “%(text)s”") % {"text": _text(province_text)} if _text(province_text)
                     else _("the province is missing"))
@@ -455,7 +432,9 @@ def _read_results_sheet(sheet, problems, *, user) -> list[ResultRow]:
             problem(number, "province", _("you may only enter results for your own province, not for %(province)s")
                     % {"province": province.name})
         indicator = lookup.indicators.get(_key(indicator_text))
-        if indicator is None:
+        if isinstance(indicator_text, CellProblem):
+            indicator = None
+        elif indicator is None:
             ok = False
             problem(number, "indicator", _("unknown indicator: “%(text)s”") % {"text": _text(indicator_text)} if _text(indicator_text)
                     else _("the indicator is missing"))

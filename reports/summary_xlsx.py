@@ -1,33 +1,28 @@
 """The semester summary as a workbook (openpyxl): the same tables as the page, one sheet per section.
 
 Numbers stay numbers (Western digits, so Excel can add them up) and dates stay dates whatever the
-language; labels and names are in the language asked for.
+language; labels and names are in the language asked for. Every cell goes through
+`mrd_ngo.spreadsheets`, so NGO names and narratives never become formulas.
 """
 from __future__ import annotations
 
-import io
 import re
 
 from django.utils import translation
 from django.utils.translation import gettext as _
-from openpyxl import Workbook
-from openpyxl.styles import Alignment, Font, PatternFill
-from openpyxl.utils import get_column_letter
 
 from mrd_ngo.khmer import semester_label
+from mrd_ngo.spreadsheets import XLSX_CONTENT_TYPE, SheetWriter, new_workbook, workbook_bytes
 from reports.summary import SemesterSummary
 
-XLSX_CONTENT_TYPE = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-_HEADER_FONT = Font(bold=True)
-_HEADER_FILL = PatternFill("solid", fgColor="E8EEF5")
+__all__ = ["XLSX_CONTENT_TYPE", "summary_workbook"]
 _INVALID_TITLE = re.compile(r"[\[\]:*?/\\]")
 
 
 def summary_workbook(summary: SemesterSummary, lang: str) -> bytes:
     """The workbook of `summary` with labels in `lang`, as bytes."""
     with translation.override(lang):
-        workbook = Workbook()
-        workbook.remove(workbook.active)
+        workbook = new_workbook()
         _headline(workbook, summary, lang)
         _sectors(workbook, summary)
         _provinces(workbook, summary)
@@ -37,24 +32,14 @@ def summary_workbook(summary: SemesterSummary, lang: str) -> bytes:
         _agreements(workbook, summary)
         _recommendations(workbook, summary, lang)
         _change(workbook, summary, lang)
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-    return buffer.getvalue()
+        return workbook_bytes(workbook)
 
 
-def _sheet(workbook: Workbook, number: int, title: str, header: list[str], widths: list[int] | None = None):
+def _sheet(workbook, number: int, title: str, header: list[str], widths: list[int] | None = None,
+           wrap_from: int | None = None) -> SheetWriter:
     """A new sheet "1 Title" with a bold, frozen header row."""
     name = _INVALID_TITLE.sub(" ", f"{number} {title}")[:31]
-    sheet = workbook.create_sheet(name)
-    sheet.append([str(h) for h in header])
-    for cell in sheet[1]:
-        cell.font = _HEADER_FONT
-        cell.fill = _HEADER_FILL
-        cell.alignment = Alignment(wrap_text=True, vertical="bottom")
-    sheet.freeze_panes = "A2"
-    for index, width in enumerate(widths or [], start=1):
-        sheet.column_dimensions[get_column_letter(index)].width = width
-    return sheet
+    return SheetWriter(workbook, name, [str(h) for h in header], widths=widths or [], wrap_from=wrap_from)
 
 
 def _number(value):
@@ -79,9 +64,7 @@ def _headline(workbook, summary, lang):
     sheet.append([_("Model villages recorded"), summary.model_villages_known])
     if summary.gaps:
         sheet.append([])
-        sheet.append([_("Reports not yet accepted or missing"), _("Status")])
-        for cell in sheet[sheet.max_row]:
-            cell.font = _HEADER_FONT
+        sheet.append([_("Reports not yet accepted or missing"), _("Status")], bold=True)
         for gap in summary.gaps:
             sheet.append([str(gap.ngo), str(gap.state_label)])
 
@@ -141,14 +124,12 @@ def _coverage(workbook, summary):
 
 
 def _experiences(workbook, summary):
-    sheet = _sheet(workbook, 6, _("Challenges and lessons"), [_("Sector"), _("NGO"), _("Challenges"), _("Lessons learned")], [30, 40, 70, 70])
+    sheet = _sheet(workbook, 6, _("Challenges and lessons"), [_("Sector"), _("NGO"), _("Challenges"), _("Lessons learned")],
+                   [30, 40, 70, 70], wrap_from=1)
     for group in summary.experiences:
         sector = str(group.sector) if group.sector else _("Agreements without a sector")
         for item in group.experiences:
             sheet.append([sector, str(item.ngo), item.challenges, item.lessons_learned])
-    for row in sheet.iter_rows(min_row=2):
-        for cell in row:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _agreements(workbook, summary):
@@ -172,25 +153,18 @@ def _agreements(workbook, summary):
                 ", ".join(str(s) for s in row.sectors), str(row.department) if row.department else "",
                 row.renews_reference, _("Yes") if row.is_new_partner else _("No"),
             ])
-    for row in sheet.iter_rows(min_row=2, min_col=4, max_col=6):
-        for cell in row:
-            cell.number_format = "yyyy-mm-dd"
 
 
 def _recommendations(workbook, summary, lang):
     sheet = _sheet(
         workbook, 8, _("Recommendations"),
         [_("Meeting date"), _("Semester reviewed"), _("No."), _("Recommendation"), _("Status"), _("Follow-up")],
-        [12, 22, 6, 80, 14, 60],
+        [12, 22, 6, 80, 14, 60], wrap_from=4,
     )
     for group in summary.recommendations:
         for rec in group.recommendations:
             sheet.append([group.meeting_date, semester_label(group.semester.year, group.semester.half, lang), rec.number,
                           str(rec.text), str(rec.status_label), rec.follow_up_notes])
-    for row in sheet.iter_rows(min_row=2):
-        row[0].number_format = "yyyy-mm-dd"
-        for cell in row[3:]:
-            cell.alignment = Alignment(wrap_text=True, vertical="top")
 
 
 def _change(workbook, summary, lang):
@@ -205,9 +179,7 @@ def _change(workbook, summary, lang):
                       _percent(change.percent)])
     sheet.append([])
     sheet.append([_("Sector"), f"{_('NGOs')} {this}", f"{_('NGOs')} {before}", f"{_('Budget spent (USD)')} {this}",
-                  f"{_('Budget spent (USD)')} {before}", _("Change (%)")])
-    for cell in sheet[sheet.max_row]:
-        cell.font = _HEADER_FONT
+                  f"{_('Budget spent (USD)')} {before}", _("Change (%)")], bold=True)
     for sector in summary.sectors:
         sheet.append([str(sector.name), sector.ngos, sector.previous_ngos, _number(sector.budget_spent),
                       _number(sector.previous_budget_spent), _percent(sector.budget_change.percent)])

@@ -1,15 +1,9 @@
-"""The table of progress reports, and its CSV and XLSX exports (same columns, plain values)."""
-import csv
-import io
-
+"""The table of progress reports; `value_*` are the cells of its CSV and XLSX exports (mrd_ngo.spreadsheets)."""
 import django_tables2 as tables
-from django.http import HttpResponse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
-from openpyxl import Workbook
-from openpyxl.styles import Font
 
 from agreements.tables import CellAttrsOnceMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
@@ -77,42 +71,3 @@ class ProgressReportTable(CellAttrsOnceMixin, tables.Table):
 
     def value_beneficiaries_female(self, value):
         return value
-
-
-EXPORT_FORMATS = {"csv", "xlsx"}
-# A cell starting with one of these is run as a formula by spreadsheet programs (CSV injection).
-FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _inert(value):
-    """Text that a spreadsheet program shows as typed, never runs as a formula."""
-    if isinstance(value, str) and value.startswith(FORMULA_STARTS):
-        return "'" + value
-    return value
-
-
-def export_response(table: tables.Table, export_format: str, basename: str) -> HttpResponse:
-    """The whole table (every filtered row, not one page) as a CSV or XLSX download."""
-    rows = list(table.as_values())
-    if export_format == "csv":
-        buffer = io.StringIO()
-        # A byte-order mark lets Excel open the UTF-8 file with its Khmer intact.
-        buffer.write("\ufeff")
-        csv.writer(buffer).writerows([_inert(v) for v in row] for row in rows)
-        response = HttpResponse(buffer.getvalue(), content_type="text/csv; charset=utf-8")
-    else:
-        workbook = Workbook()
-        sheet = workbook.active
-        sheet.title = "Reports"
-        for row in rows:
-            sheet.append([_inert(v) for v in row])
-        for cell in sheet[1]:
-            cell.font = Font(bold=True)
-        sheet.freeze_panes = "A2"
-        buffer = io.BytesIO()
-        workbook.save(buffer)
-        response = HttpResponse(
-            buffer.getvalue(), content_type="application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
-        )
-    response["Content-Disposition"] = f'attachment; filename="{basename}.{export_format}"'
-    return response

@@ -18,12 +18,13 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
-from django_tables2 import RequestConfig, SingleTableMixin
+from django_tables2 import SingleTableMixin
 
 from agreements.models import NGO, Province, Village
 from mrd_ngo.khmer import format_date, format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
+from mrd_ngo.spreadsheets import FilteredExportMixin
 from reports import services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -37,7 +38,7 @@ from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 from reports.spreadsheets import (
     SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
 )
-from reports.tables import EXPORT_FORMATS, ProgressReportTable, export_response
+from reports.tables import ProgressReportTable
 
 COMPLETENESS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -51,9 +52,10 @@ def _messages(error: ValidationError) -> list[str]:
 # ---- List, export, completeness ---------------------------------------------------------------
 
 
-class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMixin, FilterView):
+class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
     """Reports the user may see, filtered; `?_export=csv|xlsx` downloads every filtered row."""
 
+    export_basename = "progress-reports"
     permission_required = "reports.view_progressreport"
     table_class = ProgressReportTable
     filterset_class = ProgressReportFilter
@@ -66,16 +68,6 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, SingleTableMix
     def get_table_data(self):
         # The page's table shows no narrative: leave the long texts of its rows in the database.
         return super().get_table_data().defer("achievements", "challenges", "lessons_learned", "next_plans", "review_comment")
-
-    def get(self, request, *args, **kwargs):
-        export_format = request.GET.get("_export")
-        if export_format not in EXPORT_FORMATS:
-            return super().get(request, *args, **kwargs)
-        filterset = self.get_filterset(self.get_filterset_class())
-        rows = filterset.qs if filterset.is_valid() else filterset.queryset.none()
-        table = self.table_class(rows)
-        RequestConfig(request, paginate=False).configure(table)
-        return export_response(table, export_format, f"progress-reports-{timezone.localdate().isoformat()}")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)

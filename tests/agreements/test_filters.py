@@ -6,7 +6,7 @@ import zoneinfo
 
 import pytest
 import time_machine
-from django.http import QueryDict
+from django.http import QueryDict, StreamingHttpResponse
 from django.test import RequestFactory
 from openpyxl import load_workbook
 
@@ -153,7 +153,8 @@ def test_a_bad_date_in_a_filter_is_reported_and_lists_nothing(client_as, officer
 # ---- Exports ---------------------------------------------------------------------------------------
 
 def _csv_rows(response) -> list[list[str]]:
-    text = response.content.decode("utf-8")
+    assert isinstance(response, StreamingHttpResponse)  # sent row by row, never built whole in memory
+    text = response.getvalue().decode("utf-8")
     assert text.startswith("\ufeff")
     return list(csv.reader(io.StringIO(text[1:])))
 
@@ -176,7 +177,7 @@ def test_xlsx_export_equals_the_filtered_list_with_real_dates(client_as, officer
     keep = AgreementFactory(ngo=NGOFactory(name_en="Keep Me"), valid_to=D(2025, 12, 31), planned_budget_usd=1234)
     AgreementFactory(ngo=NGOFactory(name_en="Leave Me"))
     response = client_as(officer_user).get("/agreements/?q=keep&_export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
     rows = list(sheet.iter_rows(values_only=True))
     assert len(rows) == 2
     header, row = rows
@@ -207,5 +208,6 @@ def test_exported_text_that_looks_like_a_formula_stays_text(client_as, officer_u
     rows = _csv_rows(client_as(officer_user).get("/agreements/?_export=csv"))
     assert "'=HYPERLINK(1)" in rows[1]
     response = client_as(officer_user).get("/agreements/?_export=xlsx")
-    sheet = load_workbook(io.BytesIO(response.content)).active
-    assert sheet.cell(row=2, column=2).data_type == "s"
+    sheet = load_workbook(io.BytesIO(response.getvalue())).active
+    cell = sheet.cell(row=2, column=2)
+    assert cell.value == "=HYPERLINK(1)" and cell.data_type == "s" and cell.quotePrefix

@@ -8,6 +8,7 @@ from decimal import Decimal
 import openpyxl
 import pytest
 from django.db import connection
+from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
 from agreements.models import Indicator
@@ -109,8 +110,9 @@ def test_list_shows_status_and_late_badges(officer_client, listed):
 def test_csv_export_holds_every_filtered_row_with_khmer_names(officer_client, listed, period):
     response = in_english(officer_client).get(f"/reports/?period={period.pk}&_export=csv")
     assert response["Content-Type"].startswith("text/csv")
-    rows = list(csv.reader(io.StringIO(response.content.decode("utf-8-sig"))))
-    assert rows[0][:4] == ["NGO", "Semester", "agreement", "status"]
+    assert isinstance(response, StreamingHttpResponse)  # sent row by row, never built whole in memory
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode("utf-8-sig"))))
+    assert rows[0][:4] == ["NGO", "Semester", "Agreement", "Status"]
     assert sorted(r[0] for r in rows[1:]) == ["Clean Water Cambodia", "Hygiene First", "Mekong Roads"]
     late = next(r for r in rows if r[0] == "Hygiene First")
     assert late[1] == "2024S1" and late[4] == "2024-08-01"
@@ -118,7 +120,7 @@ def test_csv_export_holds_every_filtered_row_with_khmer_names(officer_client, li
 
 def test_xlsx_export_opens_in_excel_with_numbers_as_numbers(officer_client, listed):
     response = officer_client.get("/reports/?status=accepted&_export=xlsx")
-    sheet = openpyxl.load_workbook(io.BytesIO(response.content)).active
+    sheet = openpyxl.load_workbook(io.BytesIO(response.getvalue())).active
     values = list(sheet.values)
     assert len(values) == 3  # header + two accepted reports
     assert all(isinstance(r[6], int) for r in values[1:])  # beneficiaries total
@@ -442,7 +444,8 @@ def test_dates_on_the_report_page_are_phnom_penh_dates(officer_client, officer_u
 
 def test_exports_never_turn_names_into_formulas(officer_client, period):
     ProgressReportFactory(period=period, agreement=AgreementFactory(ngo__name_en="=HYPERLINK(\"http://evil\")"))
-    rows = list(csv.reader(io.StringIO(in_english(officer_client).get("/reports/?_export=csv").content.decode("utf-8-sig"))))
+    rows = list(csv.reader(io.StringIO(in_english(officer_client).get("/reports/?_export=csv").getvalue().decode("utf-8-sig"))))
     assert rows[1][0] == "'=HYPERLINK(\"http://evil\")"
-    sheet = openpyxl.load_workbook(io.BytesIO(in_english(officer_client).get("/reports/?_export=xlsx").content)).active
-    assert sheet["A2"].data_type == "s" and sheet["A2"].value.startswith("'=")
+    sheet = openpyxl.load_workbook(io.BytesIO(in_english(officer_client).get("/reports/?_export=xlsx").getvalue())).active
+    # Stored as text with Excel's quote prefix: what Excel keeps when a person types '=HYPERLINK(...).
+    assert sheet["A2"].data_type == "s" and sheet["A2"].value == "=HYPERLINK(\"http://evil\")" and sheet["A2"].quotePrefix
