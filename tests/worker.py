@@ -29,6 +29,15 @@ def run_queued_tasks() -> int:
     return ran
 
 
+def download_document(client, url: str):
+    """GET a summary document the way a person does: ask, let the worker build it (here), then download it."""
+    response = client.get(url)
+    if response.status_code == 302:
+        run_queued_tasks()
+        response = client.get(url)
+    return response
+
+
 def worker_environment() -> dict:
     """The environment of a worker process that works on the test database and the test media folder."""
     db = connection.settings_dict
