@@ -61,10 +61,10 @@ def page_mix(period: str) -> list[tuple[str, str, int, str | None]]:
         ("ngo list", "/ngos/", 2, "ngo"),
         ("ngo list, search, page 2", "/ngos/?q=a&page=2", 1, "ngo"),
         ("agreement list", "/agreements/", 2, "agreement"),
-        ("agreement list, sorted, page 50", "/agreements/?sort=-valid_to&page=50", 1, "agreement"),
+        ("agreement list, sorted, deep page", "/agreements/?sort=-valid_to&page={deep}", 1, "agreement"),
         ("report list", "/reports/", 3, "report"),
         ("report list, filtered, sorted", f"/reports/?period={period}&status=submitted&sort=-submitted_at", 1, "report"),
-        ("report list, page 50", "/reports/?page=50", 1, "report"),
+        ("report list, deep page", "/reports/?page={deep}", 1, "report"),
         ("expiring board", "/agreements/expiring/", 2, "agreement"),
         ("completeness", f"/reports/{period}/completeness/", 2, "ngo"),
         ("summary page", f"/reports/{period}/summary/", 2, None),
@@ -85,6 +85,10 @@ class Results:
     samples: list[Sample] = field(default_factory=list)
     pdfs: list[Sample] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    started: float = 0.0  # when browsing began (after the logins)
+    ended: float = 0.0
+    server_cpu: float = float("nan")  # gunicorn's CPU seconds over the run, logins included
+    load: tuple = (float("nan"), float("nan"))  # the machine's 1-minute load average before and after
 
 
 def ensure_accounts() -> None:
@@ -205,6 +209,8 @@ async def browse(browser: Browser, args, results: Results, deadline: float, rng:
         await asyncio.sleep(rng.uniform(0, args.think))  # people do not all start at the same second
     while time.monotonic() < deadline:
         name, path, _weight, kind = rng.choices(mix, weights)[0]
+        # Page 50 of the ministry's lists; a provincial officer's lists are shorter.
+        path = path.replace("{deep}", "5" if browser.username == "load-siemreap" else "50")
         response = await timed(browser, name, path, results, args.timeout)
         if args.think:
             await asyncio.sleep(rng.expovariate(1 / args.think))
@@ -262,6 +268,23 @@ def percentile(values: list[float], fraction: float) -> float:
     return ordered[min(len(ordered) - 1, int(round(fraction * (len(ordered) - 1))))]
 
 
+def server_cpu_seconds(server: subprocess.Popen | None) -> float:
+    """CPU time used so far by gunicorn's master and workers (not PostgreSQL's)."""
+    if server is None:
+        return float("nan")
+    import psutil  # comes with pgserver
+
+    total = 0.0
+    try:
+        master = psutil.Process(server.pid)
+        for process in [master, *master.children(recursive=True)]:
+            times = process.cpu_times()
+            total += times.user + times.system
+    except psutil.Error:
+        return float("nan")
+    return total
+
+
 def report(args, results: Results) -> dict:
     samples = results.samples
     elapsed = results.ended - results.started
@@ -274,6 +297,9 @@ def report(args, results: Results) -> dict:
         "p95_ms": round(percentile(times, 0.95) * 1000) if times else None,
         "p99_ms": round(percentile(times, 0.99) * 1000) if times else None,
         "max_ms": round(max(times) * 1000) if times else None,
+        "gunicorn_cpu_ms_per_request": round(results.server_cpu / len(samples) * 1000) if samples else None,
+        "load_average_before_after": [round(x, 1) for x in results.load],
+        "cores": os.cpu_count(),
     }
     if results.pdfs:
         finished = [p.started + p.seconds for p in results.pdfs]
@@ -330,8 +356,12 @@ def main() -> None:
         port = free_port()
         server = start_server(port, args.gunicorn.split())
         base_url = f"http://127.0.0.1:{port}"
+    load_before = os.getloadavg()
+    cpu_before = server_cpu_seconds(server)
     try:
         results = asyncio.run(run(args, base_url))
+        results.server_cpu = server_cpu_seconds(server) - cpu_before
+        results.load = (load_before[0], os.getloadavg()[0])
     finally:
         if server:
             os.killpg(server.pid, signal.SIGTERM)
