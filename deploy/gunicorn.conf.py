@@ -13,7 +13,7 @@ bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 # wait on PostgreSQL (psycopg releases the GIL), and a thread worker keeps sending its heartbeat
 # while a long download streams, which a sync worker cannot (it would be killed at `timeout`).
 # One process per core plus one, four threads each: the load test's best throughput on 2 cores.
-worker_class = "gthread"
+worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
 workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count() + 1))
 threads = int(os.environ.get("WEB_THREADS", 4))
 
@@ -45,7 +45,7 @@ def pre_fork(server, worker):
 
 
 # The heartbeat files live in memory, not on a disk that may stall.
-worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None
+worker_tmp_dir = "/dev/shm" if os.path.isdir("/dev/shm") else None  # nosec B108 (gunicorn makes private files there)
 
 # Several servers (the tests, the load test, a second site) may run on one machine: no shared
 # control socket in the home directory.
