@@ -209,13 +209,13 @@ LOGGING = {
         },
     },
     "handlers": {
-        "stderr": {"class": "logging.StreamHandler", "formatter": "one_line", "filters": ["request_id"]},
+        "console": {"class": "logging.StreamHandler", "formatter": "one_line", "filters": ["request_id"]},
     },
     "loggers": {
-        "mrd_ngo": {"handlers": ["stderr"], "level": "INFO"},
-        "agreements": {"handlers": ["stderr"], "level": "INFO"},
-        "reports": {"handlers": ["stderr"], "level": "INFO"},
-        "axes": {"handlers": ["stderr"], "level": "WARNING"},
-        "django.request": {"handlers": ["stderr"], "level": "ERROR", "propagate": False},
+        "mrd_ngo": {"handlers": ["console"], "level": "INFO"},
+        "agreements": {"handlers": ["console"], "level": "INFO"},
+        "reports": {"handlers": ["console"], "level": "INFO"},
+        "axes": {"handlers": ["console"], "level": "WARNING"},
+        "django.request": {"handlers": ["console"], "level": "ERROR", "propagate": False},
     },
 }

@@ -48,11 +48,11 @@ def wait_for_port(port: int, process: subprocess.Popen, seconds: float) -> None:
 def url_of_the_test_database() -> str:
     """The test database as a DATABASE_URL, for a server started in another process."""
     db = connection.settings_dict
-    host = db["HOST"] or "localhost"
-    host = host.replace("/", "%2F")  # a socket folder (the embedded server)
-    port = f":{db['PORT']}" if db["PORT"] else ""
     password = f":{db['PASSWORD']}" if db["PASSWORD"] else ""
-    return f"postgres://{db['USER']}{password}@{host}{port}/{db['NAME']}"
+    if db["HOST"].startswith("/"):  # a socket folder (the embedded server)
+        return f"postgres://{db['USER']}{password}@/{db['NAME']}?host={db['HOST']}"
+    port = f":{db['PORT']}" if db["PORT"] else ""
+    return f"postgres://{db['USER']}{password}@{db['HOST'] or 'localhost'}{port}/{db['NAME']}"
 
 
 def production_environment(**extra) -> dict:
