@@ -64,7 +64,9 @@ def production_environment(**extra) -> dict:
 
 # --- gunicorn through bin/serve ------------------------------------------------------------------
 
-@pytest.mark.django_db(transaction=True)
+# Committed rows (the server is another process); serialized_rollback brings back the role groups a
+# transactional test before this one may have flushed.
+@pytest.mark.django_db(transaction=True, serialized_rollback=True)
 def test_bin_serve_runs_gunicorn_with_the_repo_config_and_serves_pages_over_the_test_database():
     UserFactory(username="sokha", first_name="Sokha", last_name="Chan", role=Role.DATA_ENTRY_OFFICER)
     port = free_port()
