@@ -57,6 +57,8 @@ def test_stopping_bin_demo_stops_everything_it_started_and_a_second_run_reinstal
     demo = start_demo(port)
     os.killpg(demo.pid, signal.SIGINT)
     first_output, _ = demo.communicate(timeout=120)
+    # The test packages are installed (bin/setup --test): they hold everything the demo needs.
+    assert "Installing Python packages" not in first_output
     assert not (PGDATA / "postmaster.pid").exists(), first_output[-3000:]
     assert port_is_closed(port)
     assert processes_of_this_checkout() == []
