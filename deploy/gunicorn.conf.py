@@ -9,13 +9,14 @@ import os
 # Loopback only: nginx (deploy/nginx/mrd-ngo.conf) is the one that faces the network.
 bind = os.environ.get("WEB_BIND", "127.0.0.1:8000")
 
-# gthread: each worker process serves several requests at once with threads. Our requests mostly
-# wait on PostgreSQL (psycopg releases the GIL), and a thread worker keeps sending its heartbeat
-# while a long download streams, which a sync worker cannot (it would be killed at `timeout`).
-# One process per core plus one, four threads each: the load test's best throughput on 2 cores.
+# gthread: each worker process serves a few requests at once with threads, and its main thread
+# keeps sending the heartbeat while a long download streams (a sync worker would be killed at
+# `timeout`). Two processes per core plus one, two threads each: as many requests per second as
+# sync workers in the load test (bench/README.md), where four threads per process cost more CPU per
+# request (our pages are mostly Python rendering, which holds the GIL).
 worker_class = os.environ.get("WEB_WORKER_CLASS", "gthread")
-workers = int(os.environ.get("WEB_WORKERS", multiprocessing.cpu_count() + 1))
-threads = int(os.environ.get("WEB_THREADS", 4))
+workers = int(os.environ.get("WEB_WORKERS", 2 * multiprocessing.cpu_count() + 1))
+threads = int(os.environ.get("WEB_THREADS", 2))
 
 # A worker whose main loop has not answered for this long is killed and replaced. With gthread a
 # request may run longer than this (streamed exports); documents that take long are the
