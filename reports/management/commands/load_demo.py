@@ -12,7 +12,7 @@ class Command(BaseCommand):
         self.stdout.write(
             f"Demo data: {counts['ngos']} NGOs, {counts['agreements']} agreements, {counts['reports']} progress reports."
         )
-        self.stdout.write("Log in at http://127.0.0.1:8000/ with one of these users:")
+        self.stdout.write("Log in with one of these users:")  # at the address bin/demo prints
         for username, role, _name, province in DEMO_USERS:
             where = f" (province {province})" if province else ""
             self.stdout.write(f"  {username:<10} password {DEMO_PASSWORD}   {role.value}{where}")
