@@ -209,15 +209,8 @@ def test_migration_keeps_existing_duplicate_names_and_marks_the_newer_one(db):
 # ---- Real concurrency: two database connections --------------------------------------------------
 
 @pytest.fixture
-def two_connections(migrated_data_snapshot, transactional_db):
-    """Threads with their own database connections; the migrated rows are restored after the flush."""
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-
-    connection._test_serialized_contents = migrated_data_snapshot
-    if not Group.objects.exists():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(migrated_data_snapshot)
+def two_connections(transactional_db):
+    """Threads with their own database connections: rows really committed (tests/conftest.py restores the migrated ones)."""
     yield
 
 

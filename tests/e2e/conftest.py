@@ -52,25 +52,6 @@ def log_in(page, live_server):
     return go
 
 
-@pytest.fixture(autouse=True)
-def _migrated_data_restored(migrated_data_snapshot, transactional_db):
-    """Bring back what the migrations loaded (provinces, sectors, role groups...).
-
-    A transactional test empties the database when it ends. Django's serialized rollback would
-    reload it, but Playwright's `page` runs the test in another context where the test database
-    connection lacks the snapshot, so the reload is skipped; do it here instead.
-    """
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
-    from django.db import connection
-
-    # So that the flush after this test leaves post-migrate rows (content types...) to us.
-    connection._test_serialized_contents = migrated_data_snapshot
-    if not Group.objects.exists():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(migrated_data_snapshot)
-
-
 @pytest.fixture
 def worker(settings, tmp_path):
     """`manage.py db_worker` running beside the live server, on the test database (as bin/demo runs it)."""

@@ -10,7 +10,7 @@ from agreements.models import Agreement, Province
 from mrd_ngo.roles import Role
 from tests.factories import AgreementFactory, AgreementFlagFactory, NGOFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_administrator_renews_an_expiring_agreement_from_the_board(page, live_server, log_in, screenshot):

@@ -14,7 +14,7 @@ from mrd_ngo.roles import Role
 from reports.choices import ReportStatus
 from reports.models import ProgressReport
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 KHMER_MONTH = "(មករា|កុម្ភៈ|មីនា|មេសា|ឧសភា|មិថុនា|កក្កដា|សីហា|កញ្ញា|តុលា|វិច្ឆិកា|ធ្នូ)"
 KHMER_DATE = re.compile(f"[០-៩]{{1,2}} {KHMER_MONTH} [០-៩]{{4}}")

@@ -6,7 +6,7 @@ from playwright.sync_api import expect
 
 from mrd_ngo.roles import Role
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_officer_logs_in_sees_khmer_dashboard_and_switches_to_english(page, live_server, log_in, screenshot):

@@ -6,7 +6,7 @@ from agreements.models import NGO, Agreement
 from mrd_ngo.roles import Role
 from reports.models import ProgressReport
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
     "/", "/ngos/", "/agreements/", "/agreements/expiring/", "/reports/", "/reports/2024S1/completeness/",

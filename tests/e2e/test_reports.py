@@ -12,7 +12,7 @@ from reports.models import ProgressReport
 from tests.e2e.conftest import PASSWORD
 from tests.factories import AgreementFactory, ReportingPeriodFactory, UserFactory
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def sign_in(page, live_server, user):

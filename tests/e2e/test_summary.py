@@ -8,7 +8,7 @@ from playwright.sync_api import expect
 from mrd_ngo.roles import Role
 from tests.reports.test_summary import known_semester
 
-pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True, serialized_rollback=True)]
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 def test_department_head_reads_the_summary_and_downloads_the_pdf(page, live_server, log_in, screenshot, worker):

@@ -9,7 +9,7 @@ from django.db import connection
 
 from mrd_ngo.backup import restore_database
 
-pytestmark = pytest.mark.django_db(transaction=True, serialized_rollback=True)
+pytestmark = pytest.mark.django_db(transaction=True)
 
 
 def row_counts(cursor) -> dict:

@@ -64,9 +64,8 @@ def production_environment(**extra) -> dict:
 
 # --- gunicorn through bin/serve ------------------------------------------------------------------
 
-# Committed rows (the server is another process); serialized_rollback brings back the role groups a
-# transactional test before this one may have flushed.
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+# Committed rows: the server is another process (tests/conftest.py restores the migrated rows).
+@pytest.mark.django_db(transaction=True)
 def test_bin_serve_runs_gunicorn_with_the_repo_config_and_serves_pages_over_the_test_database():
     UserFactory(username="sokha", first_name="Sokha", last_name="Chan", role=Role.DATA_ENTRY_OFFICER)
     port = free_port()

@@ -50,7 +50,7 @@ def test_healthz_is_not_redirected_to_https_behind_the_proxy(client, settings):
     assert client.get("/healthz").status_code == 200
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_running_worker_command_keeps_healthz_up_and_a_stopped_one_takes_it_down(client):
     worker = start_worker()
     try:

@@ -210,7 +210,7 @@ def test_unknown_kind_or_language_of_a_document_is_not_found(client, known):
     assert SummaryDocument.objects.count() == 0
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_the_real_worker_command_builds_the_pdf_asked_for_on_the_page(client, settings, tmp_path):
     settings.MEDIA_ROOT = tmp_path / "media"
     known_semester()
@@ -228,7 +228,7 @@ def test_the_real_worker_command_builds_the_pdf_asked_for_on_the_page(client, se
     assert (tmp_path / "media" / SummaryDocument.objects.get(kind="pdf").file.name).is_file()
 
 
-@pytest.mark.django_db(transaction=True, serialized_rollback=True)
+@pytest.mark.django_db(transaction=True)
 def test_people_asking_at_the_same_moment_start_one_build(known_period_committed):
     """Four requests at once, each on its own database connection: one document row, one queued build."""
     import threading
