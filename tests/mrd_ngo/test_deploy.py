@@ -252,7 +252,8 @@ def test_nginx_accepts_the_site(tmp_path):
 
 
 UNITS = ["mrd-ngo-web.service", "mrd-ngo-worker.service", "mrd-ngo-notify-expiring.service",
-         "mrd-ngo-notify-expiring.timer", "mrd-ngo-backup.service", "mrd-ngo-backup.timer"]
+         "mrd-ngo-notify-expiring.timer", "mrd-ngo-backup.service", "mrd-ngo-backup.timer",
+         "mrd-ngo-prune-tasks.service", "mrd-ngo-prune-tasks.timer"]
 
 
 def test_systemd_units_run_the_server_the_worker_and_the_daily_jobs():
@@ -262,7 +263,9 @@ def test_systemd_units_run_the_server_the_worker_and_the_daily_jobs():
     assert "manage.py db_worker" in units["mrd-ngo-worker.service"]
     assert "manage.py notify_expiring" in units["mrd-ngo-notify-expiring.service"]
     assert "manage.py backup_database" in units["mrd-ngo-backup.service"]
-    for timer in ("mrd-ngo-notify-expiring.timer", "mrd-ngo-backup.timer"):
+    assert "manage.py prune_db_task_results" in units["mrd-ngo-prune-tasks.service"]
+    assert "--max-tasks" in units["mrd-ngo-worker.service"]  # a fresh process after a few big PDFs
+    for timer in ("mrd-ngo-notify-expiring.timer", "mrd-ngo-backup.timer", "mrd-ngo-prune-tasks.timer"):
         assert re.search(r"^OnCalendar=\*-\*-\* \d\d:\d\d:00 Asia/Phnom_Penh$", units[timer], re.MULTILINE)
         assert "Persistent=true" in units[timer]
 
