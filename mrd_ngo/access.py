@@ -34,11 +34,23 @@ class RestrictedQuerySet(models.QuerySet):
 
     def visible_to(self, user) -> "RestrictedQuerySet":
         """Rows `user` may see: all for national roles, one province's for a provincial officer, none otherwise."""
-        role = user_role(user)
-        if role in NATIONAL_ROLES:
-            return self
-        if role == Role.PROVINCIAL_OFFICER:
-            province_id = user_province_id(user)
-            if province_id is not None:
-                return self.filter(self.in_province(province_id))
-        return self.none()
+        try:
+            province_id = scope_of(user)
+        except NoAccess:
+            return self.none()
+        return self if province_id is None else self.filter(self.in_province(province_id))
+
+
+class NoAccess(Exception):
+    """The user has no role that sees any row (no role, or a provincial officer without a province)."""
+
+
+def scope_of(user) -> int | None:
+    """Whose rows `user` sees: None for every province (national roles), the province's id for a
+    provincial officer; NoAccess for anyone else. Editions of documents are kept per scope."""
+    role = user_role(user)
+    if role in NATIONAL_ROLES:
+        return None
+    if role == Role.PROVINCIAL_OFFICER and (province_id := user_province_id(user)) is not None:
+        return province_id
+    raise NoAccess

@@ -35,7 +35,6 @@ from django.utils import timezone, translation
 from agreements.models import (
     NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village,
 )
-from mrd_ngo.roles import NATIONAL_ROLES, Role, user_province_id, user_role
 from reports.choices import BuildState, DocumentKind, ReportStatus
 from reports.models import (
     IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
@@ -50,26 +49,8 @@ CONTENT_TYPES = {
 }
 
 
-class NoScope(Exception):
-    """The user may see no edition of the summary (no role, or a provincial officer without a province)."""
-
-
+# The edition a user gets is their scope, `mrd_ngo.access.scope_of(user)`: the same rule as `visible_to`.
 NATIONAL = None  # the scope of the national edition (no province)
-
-
-def document_scope(user) -> int | None:
-    """The edition `user` gets: NATIONAL for national roles, their province's id for a provincial officer.
-
-    The same rule as `visible_to(user)` (mrd_ngo/access.py): a provincial officer never gets more.
-    """
-    role = user_role(user)
-    if role in NATIONAL_ROLES:
-        return NATIONAL
-    if role == Role.PROVINCIAL_OFFICER:
-        province_id = user_province_id(user)
-        if province_id is not None:
-            return province_id
-    raise NoScope
 
 
 def filename(period: ReportingPeriod, kind: str, lang: str) -> str:

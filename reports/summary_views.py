@@ -21,10 +21,11 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 from django.views.decorators.http import require_GET, require_POST
 
+from mrd_ngo.access import NoAccess, scope_of
 from mrd_ngo.health import live_workers
 from reports.choices import BuildState, DocumentKind
 from reports.documents import (
-    CONTENT_TYPES, NoScope, data_fingerprint, document_scope, document_state, filename, summary_document_request,
+    CONTENT_TYPES, data_fingerprint, document_state, filename, summary_document_request,
 )
 from reports.models import ReportingPeriod, SummaryDocument
 from reports.pdf import LANGUAGES
@@ -103,8 +104,8 @@ def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument |
 def _documents_of_the_page(request, period) -> list[dict]:
     """The documents the user may ask for on the summary page, with where each stands."""
     try:
-        province_id = document_scope(request.user)
-    except NoScope:
+        province_id = scope_of(request.user)
+    except NoAccess:
         return []
     wanted = []
     if request.user.has_perm(PRINT_PERMISSION):
@@ -130,8 +131,8 @@ def _one_document(request, period_code: str, kind: str, lang: str):
         raise PermissionDenied
     period = ReportingPeriod.objects.get_by_code_or_404(period_code)
     try:
-        province_id = document_scope(request.user)
-    except NoScope:
+        province_id = scope_of(request.user)
+    except NoAccess:
         raise PermissionDenied from None
     return period, province_id
 
@@ -183,8 +184,8 @@ def _download(request, period, kind: str):
             return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
         return HttpResponseBadRequest(_("The workbook exists in Khmer (lang=km) and English (lang=en) only."))
     try:
-        province_id = document_scope(request.user)
-    except NoScope:
+        province_id = scope_of(request.user)
+    except NoAccess:
         raise PermissionDenied from None
     fingerprint = data_fingerprint(period)
     document = SummaryDocument.objects.for_key(period=period, kind=kind, lang=lang, province_id=province_id).first()
