@@ -1,6 +1,7 @@
 """Admin pages for reference data, NGOs and agreements."""
 from django import forms
 from django.contrib import admin
+from django.utils.translation import gettext_lazy
 
 from agreements import models, services
 
@@ -33,6 +34,8 @@ class VillageAdmin(admin.ModelAdmin):
 
 class NGOAdminForm(forms.ModelForm):
     """The NGO form of the admin, with the registry's rule on names (else the database refuses with a 500)."""
+
+    website = forms.URLField(label=gettext_lazy("website"), required=False, assume_scheme="https")
 
     class Meta:
         model = models.NGO
