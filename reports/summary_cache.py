@@ -16,7 +16,12 @@ from collections import OrderedDict
 
 from reports.documents import NoScope, data_fingerprint, document_scope
 from reports.models import ReportingPeriod
-from reports.summary import SemesterSummary, build_national_summary, build_provincial_summary, build_summary
+from reports.summary import (
+    SemesterSummary,
+    build_national_summary,
+    build_provincial_summary,
+    build_summary,
+)
 
 #: Summaries kept per process (a national one at scale holds a few MB): the semesters people read.
 KEPT = 8
