@@ -8,15 +8,19 @@ again as long as `data_fingerprint(period)` is unchanged: the same test of "the 
 kept PDF and workbook (reports/documents.py), one query instead of about thirty. A summary one web
 process built is also written to the shared "summaries" cache (settings.CACHES: files under var/),
 named by semester, edition and fingerprint, so the other processes read it (about 15 ms to unpickle
-at national scale) instead of building it again. Nothing is shared between editions: a provincial
+at national scale) instead of building it again; while one process builds a summary, the others that want the
+same one wait for it (a PostgreSQL advisory lock) instead of building it too. Nothing is shared between editions: a provincial
 officer gets their province's summary or a fresh build, never the national one.
 """
 from __future__ import annotations
 
+import hashlib
 import threading
 from collections import OrderedDict
+from contextlib import contextmanager
 
 from django.core.cache import caches
+from django.db import connection
 
 from reports.documents import NoScope, data_fingerprint, document_scope
 from reports.models import ReportingPeriod
@@ -56,17 +60,35 @@ def summary_for(period: ReportingPeriod, *, user, fingerprint=None) -> SemesterS
     shared_key = f"summary:{period.pk}:{'national' if province_id is None else province_id}:{fingerprint}"
     summary = shared.get(shared_key)
     if summary is None:
-        if province_id is None:
-            summary = build_national_summary(period)
-        else:
-            summary = build_provincial_summary(period, province_id=province_id)
-        shared.set(shared_key, summary)
+        # People open the page together (a meeting): one process builds, the others wait for it and
+        # read what it shared, rather than all building the same summary at once.
+        with _building(shared_key):
+            summary = shared.get(shared_key)
+            if summary is None:
+                if province_id is None:
+                    summary = build_national_summary(period)
+                else:
+                    summary = build_provincial_summary(period, province_id=province_id)
+                shared.set(shared_key, summary)
     with _lock:
         _kept[key] = (fingerprint, summary)
         _kept.move_to_end(key)
         while len(_kept) > KEPT:
             _kept.popitem(last=False)
     return summary
+
+
+@contextmanager
+def _building(shared_key: str):
+    """Hold PostgreSQL's advisory lock named after `shared_key` (released when done, or if the process dies)."""
+    lock_id = int.from_bytes(hashlib.sha256(shared_key.encode()).digest()[:8], "big", signed=True)
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_advisory_lock(%s)", [lock_id])
+    try:
+        yield
+    finally:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT pg_advisory_unlock(%s)", [lock_id])
 
 
 def forget_kept_summaries() -> None:
