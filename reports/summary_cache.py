@@ -8,9 +8,10 @@ again as long as `data_fingerprint(period)` is unchanged: the same test of "the 
 kept PDF and workbook (reports/documents.py), one query instead of about thirty. A summary one web
 process built is also written to the shared "summaries" cache (settings.CACHES: files under var/),
 named by semester, edition and fingerprint, so the other processes read it (about 15 ms to unpickle
-at national scale) instead of building it again; while one process builds a summary, the others that want the
-same one wait for it (a PostgreSQL advisory lock) instead of building it too. Nothing is shared between editions: a provincial
-officer gets their province's summary or a fresh build, never the national one.
+at national scale) instead of building it again; while one process builds a summary, the others
+that want the same one wait for it (a PostgreSQL advisory lock) rather than build it too. Nothing is
+shared between editions: a provincial officer gets their province's summary or a fresh build,
+never the national one.
 """
 from __future__ import annotations
 
