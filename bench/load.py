@@ -4,6 +4,7 @@
     .venv/bin/python bench/load.py --users 50 --think 10 --duration 60       # people reading pages
     .venv/bin/python bench/load.py --users 50 --think 0 --duration 60        # throughput
     .venv/bin/python bench/load.py --users 50 --think 10 --duration 60 --pdfs 4   # while 4 PDFs build
+    # (--pdfs: run `manage.py db_worker` on the same database meanwhile: the worker builds them)
 
 It creates four load-test accounts in the database (one per role; the provincial officer in Siem
 Reap), starts `bin/serve` on a free loopback port with the production settings (HTTPS on: requests
@@ -223,10 +224,57 @@ async def browse(browser: Browser, args, results: Results, deadline: float, rng:
                     await asyncio.sleep(rng.expovariate(1 / args.think))
 
 
+DOCUMENT_STATE = re.compile(r'data-state="([a-z]+)"')
+
+
+async def build_one_pdf(browser: Browser, period: str, lang: str, args, results: Results) -> None:
+    """Ask for one summary PDF as the page does: POST its prepare URL, poll its status, then download it.
+
+    The background worker (`manage.py db_worker` on the same database) builds it; the time counted
+    is from the request to the last byte of the file.
+    """
+    base = f"/reports/{period}/summary/pdf/{lang}"
+    name = f"summary PDF {period} {lang}"
+    started = time.monotonic()
+    deadline = started + args.pdf_timeout
+    htmx = {"HX-Request": "true", "X-CSRFToken": browser.cookies.get("csrftoken", ""),
+            "Referer": f"https://{browser.http.base_url.netloc.decode()}/reports/{period}/summary/"}
+    state = "?"
+    try:
+        response = await browser.request("POST", f"{base}/prepare/", headers=htmx, timeout=args.timeout)
+        while response.status_code in (200, 202):
+            match = DOCUMENT_STATE.search(response.text)
+            state = match.group(1) if match else "?"
+            if state == "ready" or time.monotonic() > deadline or state not in ("queued", "building"):
+                break
+            await asyncio.sleep(2)  # the page polls every 2 s
+            response = await browser.request("GET", f"{base}/status/", headers=htmx, timeout=args.timeout)
+        if response.status_code >= 400 or state != "ready":
+            results.pdfs.append(Sample(name, started, time.monotonic() - started, response.status_code or 0))
+            results.errors.append(f"{name}: HTTP {response.status_code}, state {state}")
+            return
+        path = args.pdf_path.format(period=period, lang=lang)
+        response = await browser.request("GET", path, timeout=args.timeout)
+    except httpx.HTTPError as error:
+        results.pdfs.append(Sample(name, started, time.monotonic() - started, 0))
+        results.errors.append(f"{name}: {type(error).__name__} {error}")
+        return
+    results.pdfs.append(Sample(name, started, time.monotonic() - started, response.status_code, len(response.content)))
+    if response.status_code != 200 or not response.content.startswith(b"%PDF"):
+        results.errors.append(f"{name}: download HTTP {response.status_code}, not a PDF")
+
+
 async def build_pdfs(browser: Browser, args, results: Results) -> None:
-    path = args.pdf_path.format(period=args.period)
-    await asyncio.gather(*(timed(browser, "summary PDF", path, results, args.pdf_timeout, into=results.pdfs)
-                           for _ in range(args.pdfs)))
+    """Ask for `--pdfs` different PDFs at once: Khmer and English of this semester, then of earlier ones.
+
+    Different documents, so that as many builds run: the same one asked twice is built once.
+    """
+    year, half = int(args.period[:4]), int(args.period[-1])
+    wanted = []
+    while len(wanted) < args.pdfs:
+        wanted += [(f"{year}S{half}", "km"), (f"{year}S{half}", "en")]
+        year, half = (year, 1) if half == 2 else (year - 1, 2)
+    await asyncio.gather(*(build_one_pdf(browser, period, lang, args, results) for period, lang in wanted[:args.pdfs]))
 
 
 async def run(args, base_url: str) -> Results:
@@ -336,8 +384,8 @@ def main() -> None:
     parser.add_argument("--timeout", type=float, default=60.0, help="seconds before a page request counts as failed")
     parser.add_argument("--period", default="2024S2", help="the semester whose summary and completeness are read")
     parser.add_argument("--pdfs", type=int, default=0, help="this many summary PDFs requested at once at the start")
-    parser.add_argument("--pdf-path", default="/reports/{period}/summary.pdf?lang=km",
-                        help="what a PDF request asks for (the background-job version may need another path)")
+    parser.add_argument("--pdf-path", default="/reports/{period}/summary.pdf?lang={lang}",
+                        help="where a ready PDF is downloaded from (after its prepare and status URLs)")
     parser.add_argument("--pdf-timeout", type=float, default=300.0)
     parser.add_argument("--url", help="an already running server on loopback (default: start bin/serve)")
     parser.add_argument("--gunicorn", default="", help="extra gunicorn arguments, e.g. '--worker-class sync --workers 5'")

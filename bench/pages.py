@@ -89,7 +89,7 @@ def worker() -> None:
         url = json.loads(line)["url"]
         with CaptureQueriesContext(connection) as queries:
             started, started_cpu = time.perf_counter(), time.process_time()
-            response = client.get(url)
+            response = client.get(url, secure=True)  # HTTPS is on by default (settings.HTTPS)
             body = b"".join(response) if response.streaming else response.content
             wall, cpu = time.perf_counter() - started, time.process_time() - started_cpu
         print(json.dumps({

@@ -99,7 +99,7 @@ def main() -> None:
     client = Client()
     client.force_login(bench_user())
     url = f"/reports/{period.code}/summary/"
-    best, median, cpu, response = timed(lambda: client.get(url), args.repeat)
+    best, median, cpu, response = timed(lambda: client.get(url, secure=True), args.repeat)
     assert response.status_code == 200, response.status_code
     print(f"HTML page {url}: best {best:.3f} s, median {median:.3f} s (CPU {cpu:.3f} s), "
           f"{len(response.content) / 2**20:.1f} MB of HTML")

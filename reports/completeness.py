@@ -3,11 +3,13 @@
 An NGO is expected to report for a period when one of its signed agreements is in force during
 it. A report counts as received once submitted (submitted, returned or accepted: a draft does not
 count); it is on time when its first submission, as a Phnom Penh date, is on or before the due date.
-`period_completeness` builds plain data in a fixed number of queries (seven), whatever the size.
+`period_completeness` counts in a fixed number of queries (seven), whatever the size, from plain tuples;
+the NGOs of the rows a page shows are read when shown (one query per list).
 """
 from __future__ import annotations
 
 import datetime
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
 from typing import NamedTuple
@@ -109,23 +111,77 @@ class Completeness:
     """The completeness of one period as seen by one user."""
 
     period: ReportingPeriod
-    expected: list[ExpectedReport]
+    expected: Sequence[ExpectedReport]
     total: Tally
     by_province: list[Tally]
     by_sector: list[Tally]
-    missing: list[ExpectedReport] = field(default_factory=list)
-    received: list[ExpectedReport] = field(default_factory=list)
+    missing: Sequence[ExpectedReport] = field(default_factory=list)
+    received: Sequence[ExpectedReport] = field(default_factory=list)
+
+
+class _Row(NamedTuple):
+    """One expected NGO as counted: ids and flags only (thousands at national scale, built cheaply)."""
+
+    ngo_id: int
+    sort_key: str
+    agreement: AgreementLine
+    province_ids: tuple[int, ...]
+    sector_ids: tuple[int, ...]
+    report: ReportState | None
+    received: bool
+    on_time: bool
+
+
+class ExpectedReports(Sequence):
+    """Expected NGOs in name order, each shown as an `ExpectedReport`: its NGO is read only when the row is.
+
+    The page shows one page of each list (mrd_ngo/paging.py slices it): one query for the NGOs of
+    that page, not thousands of NGO objects for the tallies.
+    """
+
+    def __init__(self, rows: list[_Row], *, due_date, province_of: dict, sector_of: dict):
+        self._rows = rows
+        self._due_date = due_date
+        self._province_of = province_of
+        self._sector_of = sector_of
+
+    def __len__(self) -> int:
+        return len(self._rows)
+
+    def __getitem__(self, index):
+        if isinstance(index, slice):
+            return self._shown(self._rows[index])
+        return self._shown([self._rows[index]])[0]
+
+    def __iter__(self):
+        return iter(self._shown(self._rows))
+
+    def _shown(self, rows: list[_Row]) -> list[ExpectedReport]:
+        ngos = NGO.objects.only(*NGO_FIELDS).in_bulk([row.ngo_id for row in rows]) if rows else {}
+        return [
+            ExpectedReport(
+                ngo=ngos[row.ngo_id], agreement=row.agreement, report=row.report, due_date=self._due_date,
+                submitted_on=timezone.localdate(row.report.submitted_at) if row.report and row.report.submitted_at else None,
+                provinces=sorted((self._province_of[pk] for pk in row.province_ids), key=lambda p: p.code),
+                sectors=sorted((self._sector_of[pk] for pk in row.sector_ids), key=lambda s: (s.order, s.code)),
+            )
+            for row in rows
+        ]
 
 
 def period_completeness(period: ReportingPeriod, user) -> Completeness:
     """Expected, received, on-time, late and missing reports of `period` among what `user` may see."""
     in_force = Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
-    # Thousands of rows at national scale: agreements and reports as plain tuples, NGOs as objects once each.
+    # Thousands of rows at national scale: everything counted is read as plain tuples; NGOs as objects
+    # only for the rows a page shows (ExpectedReports).
     by_ngo: dict[int, list[AgreementLine]] = {}
     for pk, ngo_id, reference_number, ngo_focal_person in in_force.order_by("ngo_id", "valid_from").values_list(
             "pk", "ngo_id", "reference_number", "ngo_focal_person"):
         by_ngo.setdefault(ngo_id, []).append(AgreementLine(pk, reference_number, ngo_focal_person))
-    ngos = {ngo.pk: ngo for ngo in NGO.objects.filter(pk__in=in_force.values("ngo_id")).only(*NGO_FIELDS)}
+    sort_keys = {
+        pk: (name_en or name_km).casefold()
+        for pk, name_en, name_km in NGO.objects.filter(pk__in=in_force.values("ngo_id")).values_list("pk", "name_en", "name_km")
+    }
     # Which provinces and sectors each agreement covers, as pairs of ids: thousands of agreements
     # would otherwise make tens of thousands of Province and Sector objects (the page's cost at scale).
     province_of = {p.pk: p for p in Province.objects.all()}
@@ -153,41 +209,49 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
         if best is None or _better(report, best):
             reports[ngo_id] = report
 
-    expected = []
+    # On time: first submitted on or before the due date as a Phnom Penh date, i.e. before the next local midnight.
+    deadline = timezone.make_aware(datetime.datetime.combine(period.due_date + datetime.timedelta(days=1), datetime.time()))
+    rows = []
     for ngo_id, ngo_agreements in by_ngo.items():
-        provinces = {pk: province_of[pk] for a in ngo_agreements for pk in covered_provinces.get(a.pk, ())}
-        sectors = {pk: sector_of[pk] for a in ngo_agreements for pk in covered_sectors.get(a.pk, ())}
-        latest = ngo_agreements[-1]
         report = reports.get(ngo_id)
-        submitted_on = timezone.localdate(report.submitted_at) if report and report.submitted_at else None
-        expected.append(ExpectedReport(
-            ngo=ngos[ngo_id], agreement=latest, report=report, submitted_on=submitted_on, due_date=period.due_date,
-            provinces=sorted(provinces.values(), key=lambda p: p.code),
-            sectors=sorted(sectors.values(), key=lambda s: (s.order, s.code)),
+        received = report is not None and report.status in RECEIVED_STATUSES
+        rows.append(_Row(
+            ngo_id, sort_keys[ngo_id], ngo_agreements[-1],  # the latest agreement in force speaks for the NGO
+            tuple(dict.fromkeys(pk for a in ngo_agreements for pk in covered_provinces.get(a.pk, ()))),
+            tuple(dict.fromkeys(pk for a in ngo_agreements for pk in covered_sectors.get(a.pk, ()))),
+            report, received, received and report.submitted_at is not None and report.submitted_at < deadline,
         ))
-    expected.sort(key=lambda item: (item.ngo.name_en or item.ngo.name_km).casefold())
+    rows.sort(key=lambda row: row.sort_key)
 
-    total = Tally()
-    provinces: dict[int, tuple[Province, Tally]] = {}
-    sectors: dict[int, tuple[Sector, Tally]] = {}
-    for item in expected:
-        total.count(item)
-        for province in item.provinces:
-            if province.pk not in provinces:
-                provinces[province.pk] = (province, Tally(label=province.name))
-            provinces[province.pk][1].count(item)
-        for sector in item.sectors:
-            if sector.pk not in sectors:
-                sectors[sector.pk] = (sector, Tally(label=sector.name))
-            sectors[sector.pk][1].count(item)
+    # The tallies: [expected, received, on time] per province and sector (late = received - on time).
+    total = [0, 0, 0]
+    by_province: dict[int, list[int]] = {}
+    by_sector: dict[int, list[int]] = {}
+    for row in rows:
+        counts = (1, row.received, row.on_time)
+        for tally in (total, *(by_province.setdefault(pk, [0, 0, 0]) for pk in row.province_ids),
+                      *(by_sector.setdefault(pk, [0, 0, 0]) for pk in row.sector_ids)):
+            tally[0] += counts[0]
+            tally[1] += counts[1]
+            tally[2] += counts[2]
+
+    def tally(label, counts) -> Tally:
+        expected, received, on_time = counts
+        return Tally(label=label, expected=expected, received=received, on_time=on_time, late=received - on_time)
+
+    def expected_reports(selected: list[_Row]) -> ExpectedReports:
+        return ExpectedReports(selected, due_date=period.due_date, province_of=province_of, sector_of=sector_of)
+
+    provinces = sorted((province_of[pk] for pk in by_province), key=lambda p: p.code)
+    sectors = sorted((sector_of[pk] for pk in by_sector), key=lambda s: (s.order, s.code))
     return Completeness(
         period=period,
-        expected=expected,
-        total=total,
-        by_province=[t for _p, t in sorted(provinces.values(), key=lambda pair: pair[0].code)],
-        by_sector=[t for _s, t in sorted(sectors.values(), key=lambda pair: (pair[0].order, pair[0].code))],
-        missing=[item for item in expected if not item.received],
-        received=[item for item in expected if item.received],
+        expected=expected_reports(rows),
+        total=tally("", total),
+        by_province=[tally(p.name, by_province[p.pk]) for p in provinces],
+        by_sector=[tally(s.name, by_sector[s.pk]) for s in sectors],
+        missing=expected_reports([row for row in rows if not row.received]),
+        received=expected_reports([row for row in rows if row.received]),
     )
 
 

@@ -29,7 +29,7 @@ from reports.documents import (
 )
 from reports.models import ReportingPeriod, SummaryDocument
 from reports.pdf import LANGUAGES
-from reports.summary import build_summary
+from reports.summary_cache import summary_for
 
 VIEW_PERMISSION = "reports.view_progressreport"
 PRINT_PERMISSION = "reports.print_summary"
@@ -58,11 +58,12 @@ def summary_latest(request):
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def summary_page(request, period):
     period = ReportingPeriod.objects.get_by_code_or_404(period)
+    fingerprint = _fingerprint_when_needed(period)  # one query for the kept summary and the kept documents
     context = {
-        "summary": build_summary(period, user=request.user),
+        "summary": summary_for(period, user=request.user, fingerprint=fingerprint),  # kept until its data changes
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
         "can_print": request.user.has_perm(PRINT_PERMISSION),
-        "documents": _documents_of_the_page(request, period),
+        "documents": _documents_of_the_page(request, period, fingerprint),
         # The page shows the first rows of its long lists (thousands at national scale); the PDF and
         # the workbook, rendered without limits, hold every row.
         "limits": PAGE_LIMITS,
@@ -101,7 +102,7 @@ def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument |
     }
 
 
-def _documents_of_the_page(request, period) -> list[dict]:
+def _documents_of_the_page(request, period, fingerprint) -> list[dict]:
     """The documents the user may ask for on the summary page, with where each stands."""
     try:
         province_id = scope_of(request.user)
@@ -112,7 +113,6 @@ def _documents_of_the_page(request, period) -> list[dict]:
         wanted += [(DocumentKind.PDF, "km"), (DocumentKind.PDF, "en")]
     page_lang = (get_language() or "km")[:2]
     wanted.append((DocumentKind.XLSX, page_lang if page_lang in LANGUAGES else "km"))
-    fingerprint = _fingerprint_when_needed(period)
     kept = {
         (d.kind, d.lang): d
         for d in SummaryDocument.objects.filter(period=period, province_id=province_id)

@@ -161,3 +161,28 @@ def test_workbook_numbers_stay_numbers_in_the_khmer_edition(client, known):
     sheet = book.worksheets[2]
     row = next(r for r in sheet.iter_rows(min_row=2, values_only=True) if r[0] == "សៀមរាប")
     assert row[2] == 10000 and isinstance(row[2], int)
+
+
+def test_summary_page_shows_a_change_to_its_data_at_once(english, known, django_assert_max_num_queries):
+    """The page keeps the summary it built (reports/summary_cache.py) only while its data is unchanged."""
+    log_in(english, Role.DEPARTMENT_HEAD)
+    assert "Alpha Water Partners" in english.get(PAGE).content.decode()
+    with django_assert_max_num_queries(15):  # the kept summary: no rebuild (about thirty queries)
+        assert "Alpha Water Partners" in english.get(PAGE).content.decode()
+    known.a.ngo.name_en = "Alpha Clean Water"
+    known.a.ngo.save()
+    page = english.get(PAGE).content.decode()
+    assert "Alpha Clean Water" in page and "Alpha Water Partners" not in page
+
+
+def test_provincial_officer_never_gets_the_national_summary_kept_for_others(client, english, known):
+    log_in(english, Role.ADMINISTRATOR)
+    assert "Delta Water Partners" in english.get(PAGE).content.decode()  # the national summary, now kept
+    log_in(english, Role.PROVINCIAL_OFFICER, province=known.siem_reap)
+    page = english.get(PAGE).content.decode()
+    assert "Provincial summary: Siem Reap only." in page
+    assert "Delta Water Partners" not in page  # works in Battambang only
+    log_in(english, Role.PROVINCIAL_OFFICER, province=known.battambang)
+    page = english.get(PAGE).content.decode()
+    assert "Provincial summary: Battambang only." in page
+    assert "Delta Water Partners" in page and "Hotel Water Partners" not in page
