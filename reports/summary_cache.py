@@ -3,7 +3,7 @@
 Building a semester's summary reads and sums the whole semester (about 0.3 s of a web worker at
 national scale, whoever asks); the page is read far more often than the data changes. Each web
 process therefore keeps the last few summaries it built, one per semester and edition (the national
-one, or one province's: `document_scope(user)`, the same rule as `visible_to(user)`), and serves one
+one, or one province's: `scope_of(user)` (mrd_ngo/access.py), the same rule as `visible_to(user)`), and serves one
 again as long as `data_fingerprint(period)` is unchanged: the same test of "the data changed" as the
 kept PDF and workbook (reports/documents.py), one query instead of about thirty. A summary one web
 process built is also written to the shared "summaries" cache (settings.CACHES: files under var/),
@@ -23,7 +23,8 @@ from contextlib import contextmanager
 from django.core.cache import caches
 from django.db import connection
 
-from reports.documents import NoScope, data_fingerprint, document_scope
+from mrd_ngo.access import NoAccess, scope_of
+from reports.documents import data_fingerprint
 from reports.models import ReportingPeriod
 from reports.summary import (
     SemesterSummary,
@@ -45,8 +46,8 @@ def summary_for(period: ReportingPeriod, *, user, fingerprint=None) -> SemesterS
     `fingerprint`: `data_fingerprint(period)` if the caller has it already (or a lazy object computing it).
     """
     try:
-        province_id = document_scope(user)
-    except NoScope:
+        province_id = scope_of(user)
+    except NoAccess:
         return build_summary(period, user=user)  # a user who may see nothing: an empty summary, not kept
     # Worked out before the build: if the data changes during the build, the summary is newer than
     # its fingerprint and the next request builds again; it is never served for data it does not show.
