@@ -47,13 +47,20 @@ def _login_throttling_only_where_tested(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A language activated by one test (a request in English, say) must not leak into the next on the same worker."""
-    yield
-    from django.conf import settings
+def _default_language_in_each_test():
+    """Each test starts and ends with no language activated, as a fresh process (manage.py, a worker) does,
+    so Django uses LANGUAGE_CODE (Khmer).
+
+    A request in English activates English for the thread (LocaleMiddleware never deactivates it): without
+    this, the next test on the same xdist worker would run in English. Deactivating, rather than
+    activating LANGUAGE_CODE, also follows a test's own `settings.LANGUAGE_CODE`, whichever fixture is
+    torn down first. Both ends: a language left by a fixture of wider scope is cleared as well.
+    """
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture
