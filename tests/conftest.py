@@ -7,12 +7,53 @@ from tests.factories import UserFactory
 
 
 @pytest.fixture(scope="session")
+def django_db_createdb(request, django_db_modify_db_settings, django_db_blocker):
+    """Whether to build the test database afresh: with --create-db, and also when `--reuse-db` finds a
+    kept database without the rows its migrations loaded (a run stopped inside a transactional test,
+    which empties the database; the migrations that load those rows would not run again)."""
+    if request.config.getvalue("create_db"):
+        return True
+    if not request.config.getvalue("reuse_db"):
+        return False
+    import psycopg
+    from django.db import connections
+
+    default = connections["default"]
+    kept = type(default)({**default.settings_dict, "NAME": default.creation._get_test_db_name()})
+    try:  # psycopg itself: a Django connection would look up its alias's (the main database's) types
+        with psycopg.connect(**kept.get_connection_params()) as conn:
+            complete = conn.execute("SELECT EXISTS (SELECT 1 FROM auth_group)").fetchone()[0]
+    except psycopg.Error:  # no kept database yet (it is created), or one from before the first migration
+        return False
+    return not complete
+
+
+@pytest.fixture(scope="session")
 def migrated_data_snapshot(django_db_setup, django_db_blocker):
-    """The rows the migrations loaded into the fresh test database, serialized (see tests/e2e)."""
+    """The rows the migrations loaded into the test database, serialized (see tests/e2e).
+
+    Put back when the session ends if a transactional test emptied the database last, so that a
+    database kept with `--reuse-db` is whole for the next run.
+    """
     from django.db import connection
 
     with django_db_blocker.unblock():
-        return getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+        snapshot = getattr(connection, "_test_serialized_contents", None) or connection.creation.serialize_db_to_string()
+    yield snapshot
+    with django_db_blocker.unblock():
+        _restore_migrated_rows(snapshot)
+        connection.close()
+
+
+def _restore_migrated_rows(snapshot: str) -> None:
+    """Empty the database and load `snapshot`, unless it still holds the migrated rows."""
+    from django.contrib.auth.models import Group
+    from django.core.management import call_command
+    from django.db import connection
+
+    if not Group.objects.exists():
+        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
+        connection.creation.deserialize_db_from_string(snapshot)
 
 
 @pytest.fixture(autouse=True)
@@ -28,16 +69,12 @@ def _migrated_rows_in_transactional_tests(request):
     marker = request.node.get_closest_marker("django_db")
     if not (marker and marker.kwargs.get("transaction")) and "transactional_db" not in request.fixturenames:
         return
-    from django.contrib.auth.models import Group
-    from django.core.management import call_command
     from django.db import connection
 
     snapshot = request.getfixturevalue("migrated_data_snapshot")
     request.getfixturevalue("transactional_db")
     connection._test_serialized_contents = snapshot
-    if not Group.objects.exists():
-        call_command("flush", interactive=False, inhibit_post_migrate=True, verbosity=0)
-        connection.creation.deserialize_db_from_string(snapshot)
+    _restore_migrated_rows(snapshot)
 
 
 @pytest.fixture(autouse=True)
@@ -47,13 +84,20 @@ def _login_throttling_only_where_tested(request, settings):
 
 
 @pytest.fixture(autouse=True)
-def _default_language_after_each_test():
-    """A language activated by one test (a request in English, say) must not leak into the next on the same worker."""
-    yield
-    from django.conf import settings
+def _default_language_in_each_test():
+    """Each test starts and ends with no language activated, as a fresh process (manage.py, a worker) does,
+    so Django uses LANGUAGE_CODE (Khmer).
+
+    A request in English activates English for the thread (LocaleMiddleware never deactivates it): without
+    this, the next test on the same xdist worker would run in English. Deactivating, rather than
+    activating LANGUAGE_CODE, also follows a test's own `settings.LANGUAGE_CODE`, whichever fixture is
+    torn down first. Both ends: a language left by a fixture of wider scope is cleared as well.
+    """
     from django.utils import translation
 
-    translation.activate(settings.LANGUAGE_CODE)
+    translation.deactivate()
+    yield
+    translation.deactivate()
 
 
 @pytest.fixture

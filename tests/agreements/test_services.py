@@ -1,10 +1,10 @@
 """Lifecycle services (renew, sign, terminate, flag), the overlap rule as the last line, and the audit trail."""
 import datetime
-from unittest import mock
 
 import pghistory
 import pytest
 from django.core.exceptions import ValidationError
+from django.db import IntegrityError
 from django.utils import translation
 
 from agreements import services
@@ -112,18 +112,30 @@ def test_signing_in_the_future_is_refused(admin_user):
 
 # ---- The database as the last line --------------------------------------------------------------
 
-def test_an_overlap_only_the_database_sees_becomes_the_same_field_error_and_saves_nothing(admin_user):
-    current = AgreementFactory(reference_number="MRD-CURRENT", valid_from=D(2023, 1, 1), valid_to=D(2025, 12, 31))
-    real_first_overlapping = services.first_overlapping
-    # As if another person saved MRD-CURRENT between our check and our save: the checks see nothing.
-    calls = iter([None])
-    with mock.patch.object(services, "first_overlapping", lambda a: next(calls, None) or real_first_overlapping(a)), \
-            mock.patch.object(Agreement, "validate_constraints"):
-        with pytest.raises(ValidationError) as error:
-            services.agreement_create(by=admin_user, ngo=current.ngo, reference_number="MRD-LATE",
-                                      valid_from=D(2025, 1, 1), valid_to=D(2027, 12, 31), provinces=[], sectors=[])
-    message = error.value.message_dict["valid_from"][0]
-    assert f'<a href="/agreements/{current.pk}/">MRD-CURRENT</a>' in message
+def test_an_overlap_only_the_database_sees_becomes_the_same_field_error_and_saves_nothing(admin_user, monkeypatch):
+    ngo = NGOFactory()
+    checked = Agreement.full_clean  # the service's last check before its save
+    others = []
+
+    def checked_then_someone_else_saves(agreement, *args, **kwargs):
+        checked(agreement, *args, **kwargs)
+        if not others:  # another person saves an overlapping agreement of the same NGO just now
+            others.append(AgreementFactory(ngo=ngo, reference_number="MRD-CURRENT",
+                                           valid_from=D(2023, 1, 1), valid_to=D(2025, 12, 31)))
+
+    monkeypatch.setattr(Agreement, "full_clean", checked_then_someone_else_saves)
+    with pytest.raises(ValidationError) as error:
+        services.agreement_create(by=admin_user, ngo=ngo, reference_number="MRD-LATE",
+                                  valid_from=D(2025, 1, 1), valid_to=D(2027, 12, 31), provinces=[], sectors=[])
+    # The refusal came from the database's exclusion constraint, not from the checks before the save ...
+    assert isinstance(error.value.__cause__, IntegrityError)
+    assert services._constraint_name(error.value.__cause__) == services.OVERLAP_CONSTRAINT
+    # ... and reads as the form's message next to the dates, naming (and linking) the other agreement.
+    assert error.value.message_dict == {"valid_from": [
+        f'These dates overlap agreement <a href="/agreements/{others[0].pk}/">MRD-CURRENT</a> of the same NGO, '
+        "in force from 1 January 2023 to 31 December 2025. Two agreements of one NGO may not be in force on the same day.",
+    ]}
+    # Nothing of ours was saved. (The other person's row goes too: here it shares our transaction.)
     assert not Agreement.objects.filter(reference_number="MRD-LATE").exists()
 
 

@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.test import override_settings
 
 from agreements.models import Agreement
 from tests.factories import AgreementFactory
@@ -70,6 +71,24 @@ def test_an_oversized_file_is_refused_with_the_limit_and_nothing_is_saved(client
         "This file is 1.1 MB; the largest file accepted is 1.0 MB."]
     assert not Agreement.objects.get(pk=agreement.pk).document
     assert stored_files(private_media) == []
+
+
+@override_settings(UPLOAD_MAX_BYTES=1_048_576)  # 1 MB
+def test_a_file_of_exactly_the_limit_is_accepted_and_one_byte_more_is_refused(client_as, admin_user, private_media):
+    client = client_as(admin_user)
+    over = AgreementFactory()
+    response = upload(client, over, "over.pdf", PDF + b"0" * (1_048_576 - len(PDF) + 1))
+    # The size is rounded up: a file one byte over never reads as the limit itself.
+    assert response.context["form"].errors["document"] == [
+        "This file is 1.1 MB; the largest file accepted is 1.0 MB."]
+    assert not Agreement.objects.get(pk=over.pk).document
+    assert stored_files(private_media) == []
+
+    at_limit = AgreementFactory()
+    content = PDF + b"0" * (1_048_576 - len(PDF))
+    assert upload(client, at_limit, "at-limit.pdf", content).status_code == 302
+    [path] = stored_files(private_media)
+    assert path.read_bytes() == content
 
 
 def test_an_empty_upload_is_refused(client_as, admin_user):

@@ -267,3 +267,40 @@ def test_a_dimension_that_is_not_a_range_is_a_damaged_file(officer, ngo, period,
     assert response.status_code == 400
     assert response.context["form"].errors["file"] == [
         "The file is damaged and cannot be read. Save it again from Excel and upload the new copy."]
+
+
+# ---- Zip bombs: a few hundred kilobytes that unpack to more than the import reads -----------------------
+
+
+def with_part_of_zeros(data: bytes, name: str, size: int) -> bytes:
+    """The workbook `data` with one more part, `size` bytes of zeros (they compress a thousandfold)."""
+    out = io.BytesIO(data)
+    out.seek(0, io.SEEK_END)
+    with zipfile.ZipFile(out, "a", zipfile.ZIP_DEFLATED, compresslevel=9) as archive, \
+            archive.open(name, "w", force_zip64=True) as part:
+        chunk = b"\0" * (1024 * 1024)
+        for _ in range(size // len(chunk)):
+            part.write(chunk)
+        part.write(b"\0" * (size % len(chunk)))
+    return out.getvalue()
+
+
+@pytest.mark.parametrize(("part", "limit"), [
+    # The whole archive unpacked: a picture (never read by the import) past the total.
+    ("xl/media/image1.png", "MAX_UNCOMPRESSED_BYTES"),
+    # One XML part unpacked past its own limit, though the whole stays under the total.
+    ("xl/worksheets/sheet9.xml", "MAX_XML_PART_BYTES"),
+])
+def test_a_small_file_that_unpacks_past_the_limit_is_refused_with_a_message_and_nothing_kept(
+        officer, ngo, period, base_workbook, part, limit):
+    from mrd_ngo import spreadsheets
+
+    bomb = with_part_of_zeros(base_workbook, part, getattr(spreadsheets, limit) + 1)
+    assert len(bomb) < 1024 * 1024  # what the user uploads is small
+    response = upload(officer, ngo, period, bomb)
+    assert response.status_code == 400
+    assert "This workbook is too large to read." in response.content.decode()
+    assert not ProgressReport.objects.exists()
+    assert "reports_import" not in officer.session  # no preview to confirm
+    # The same workbook without the extra part is a preview: the size alone was refused.
+    assert upload(officer, ngo, period, base_workbook).status_code == 200

@@ -256,6 +256,34 @@ def test_import_is_all_or_nothing(officer, ngo, period, monkeypatch):
     assert not ProgressReport.objects.exists() and not IndicatorValue.objects.exists()
 
 
+def test_an_import_over_a_draft_that_fails_part_way_leaves_the_draft_exactly_as_it_was(
+        officer, officer_user, ngo, period, siem_reap, wells, monkeypatch):
+    """The import replaces the narrative, then deletes the old results, then writes the new ones: a failure
+    while writing them must undo the first two as well."""
+    draft = services.report_create(user=officer_user, ngo=ngo, period=period, content=ReportContent(
+        fields={"achievements": "Old words.", "budget_spent_usd": Decimal(100)},
+        rows=[ResultRow(wells, siem_reap, None, Decimal(1))]))
+
+    def saved():
+        return (ProgressReport.objects.filter(pk=draft.pk).values().get(),
+                list(IndicatorValue.objects.filter(report=draft).values("indicator", "province", "village", "value")),
+                draft.events.count())
+
+    before = saved()
+    response = upload(officer, ngo, period, filled_ok(download(officer, ngo, period)))
+    assert "importing replaces its narrative" in response.content.decode()
+    real_bulk_create = IndicatorValue.objects.bulk_create
+
+    def fail_half_way(values, *args, **kwargs):
+        real_bulk_create(values[:1])
+        raise services.ValidationError("The database refused a row.")
+
+    monkeypatch.setattr(IndicatorValue.objects, "bulk_create", fail_half_way)
+    response = officer.post("/reports/import/confirm/", {"token": response.context["token"]}, follow=True)
+    assert "Nothing was imported" in response.content.decode()
+    assert saved() == before  # narrative, budget, version, status, timestamps, results and history
+
+
 def test_submitted_report_cannot_be_replaced_by_an_import(officer, ngo, period, agreement):
     ProgressReportFactory(agreement=agreement, period=period, status=ReportStatus.SUBMITTED)
     response = upload(officer, ngo, period, filled_ok(download(officer, ngo, period)))
