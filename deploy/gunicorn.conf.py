@@ -38,6 +38,24 @@ max_requests_jitter = int(os.environ.get("WEB_MAX_REQUESTS_JITTER", 100))
 preload_app = True
 
 
+def when_ready(server):
+    """Compile every template once in the master, before the workers are forked: each worker then
+    starts with them compiled (Django's cached loader), instead of its first request of each page
+    paying for it (the slow tail of the load test, bench/README.md)."""
+    from pathlib import Path
+
+    from django.template import TemplateSyntaxError, engines
+
+    for engine in engines.all():
+        for loader in getattr(engine.engine, "template_loaders", []):
+            for folder in {d for inner in getattr(loader, "loaders", [loader]) for d in inner.get_dirs()}:
+                for path in Path(folder).rglob("*.html"):
+                    try:
+                        engine.engine.get_template(str(path.relative_to(folder)))
+                    except TemplateSyntaxError:
+                        pass  # a library's template that needs what is not installed: compiled on use, if ever
+
+
 def pre_fork(server, worker):
     """Close any connection the master opened while loading the app: a forked copy would be shared."""
     from django.db import connections
