@@ -33,11 +33,19 @@ def processes_of_this_checkout() -> list[str]:
 
 
 def start_demo(port: int) -> subprocess.Popen:
-    demo = subprocess.Popen(  # noqa: S603 (fixed arguments)
-        [str(ROOT / "bin" / "demo"), "--port", str(port)], cwd=ROOT, env=a_persons_environment(),
-        stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
-        start_new_session=True,  # its own process group, like a command typed in a terminal
-    )
+    # A terminal never ignores Ctrl+C, but a test run started in the background of a script does
+    # (POSIX: background jobs of a non-interactive shell ignore SIGINT), and a shell that starts with
+    # SIGINT ignored cannot trap it. Catching SIGINT here while starting makes the child start with the
+    # default disposition (a caught signal is reset by exec), as it would from a person's terminal.
+    before = signal.signal(signal.SIGINT, signal.default_int_handler)
+    try:
+        demo = subprocess.Popen(  # noqa: S603 (fixed arguments)
+            [str(ROOT / "bin" / "demo"), "--port", str(port)], cwd=ROOT, env=a_persons_environment(),
+            stdout=subprocess.PIPE, stderr=subprocess.STDOUT, text=True,
+            start_new_session=True,  # its own process group, like a command typed in a terminal
+        )
+    finally:
+        signal.signal(signal.SIGINT, before)
     wait_for_port(port, demo, seconds=400)
     assert httpx.get(f"http://127.0.0.1:{port}/login/", timeout=30).status_code == 200
     assert (PGDATA / "postmaster.pid").is_file()
