@@ -58,9 +58,11 @@ INSTALLED_APPS = [
     "django_filters",
     "pgtrigger",
     "pghistory",
+    "ninja",
     "mrd_ngo",
     "agreements",
     "reports",
+    "api",
     # After mrd_ngo: its `db_worker` (with the heartbeat) replaces django-tasks-db's.
     "django_tasks",
     "django_tasks_db",
@@ -220,6 +222,12 @@ WORKER_STALE_SECONDS = env.int("WORKER_STALE_SECONDS", default=60)
 SUMMARY_BUILD_TIMEOUT_SECONDS = env.int("SUMMARY_BUILD_TIMEOUT_SECONDS", default=15 * 60)
 # Health checks from the load balancer may come over plain HTTP.
 SECURE_REDIRECT_EXEMPT = [r"^healthz$"]
+
+# The JSON API (api/): requests per user and process, and the longest an IATI upload may be.
+API_THROTTLE_RATE = env.str("API_THROTTLE_RATE", default="120/min")
+IATI_UPLOAD_MAX_BYTES = env.int("IATI_UPLOAD_MAX_BYTES", default=5 * 1024 * 1024)
+# The ministry's IATI organisation identifier (reporting-org/@ref, the prefix of every activity identifier).
+IATI_REPORTING_ORG_REF = env.str("IATI_REPORTING_ORG_REF", default="KH-GOV-MRD")
 
 DJANGO_TABLES2_TEMPLATE = "django_tables2/bootstrap5.html"
 

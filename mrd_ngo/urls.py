@@ -26,4 +26,5 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("agreements.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
 ]
