@@ -6,13 +6,15 @@ the same `view_*` permission as the page (403 for a user without a role); writes
 services the pages use (reports/services.py), which check the role, the period lock, the status and
 the version, and record the acting user in the audit trail (pghistory).
 """
+from typing import Annotated
+
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import OuterRef, Prefetch, Q, Subquery
 from django.http import Http404, HttpResponse, QueryDict
 from django.shortcuts import get_object_or_404
 from django.utils.translation import gettext as _
-from ninja import Query, Router, Schema
+from ninja import Field, Path, Query, Router, Schema
 from ninja.errors import HttpError
 from ninja.pagination import PageNumberPagination, paginate
 from ninja.responses import Status
@@ -21,6 +23,7 @@ from agreements.filters import AgreementFilter, NGOFilter
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from api import schemas
 from api.auth import actor_of
+from mrd_ngo.parsing import BIGINT_MAX
 from reports.filters import ProgressReportFilter
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 from reports.services import (
@@ -39,10 +42,18 @@ router = Router()
 
 PAGE_SIZE = 50
 MAX_PAGE_SIZE = 200
+MAX_PAGE = 1_000_000  # beyond, the offset would overflow PostgreSQL's bigint (a 500, not an empty page)
+
+#: A row id as the database can hold it: a larger number is refused (422) before any query.
+Id = Annotated[int, Field(ge=1, le=BIGINT_MAX)]
 
 
 class Pages(PageNumberPagination):
     """?page=1&page_size=50 (at most 200); the answer is {"items": [...], "count": total}."""
+
+    class Input(Schema):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
+        page_size: int | None = Field(None, ge=1, le=MAX_PAGE_SIZE)
 
     def __init__(self, **kwargs):
         super().__init__(page_size=PAGE_SIZE, max_page_size=MAX_PAGE_SIZE, **kwargs)
@@ -84,9 +95,9 @@ def messages_of(error: ValidationError) -> list[str]:
 class AgreementFilters(Schema):
     q: str | None = None
     status: list[str] | None = None
-    province: int | None = None
-    sector: int | None = None
-    department: int | None = None
+    province: Id | None = None
+    sector: Id | None = None
+    department: Id | None = None
     ngo_kind: str | None = None
     in_force_on: str | None = None
     ends_after: str | None = None
@@ -97,9 +108,9 @@ class AgreementFilters(Schema):
 class NGOFilters(Schema):
     q: str | None = None
     kind: str | None = None
-    sector: int | None = None
-    province: int | None = None
-    department: int | None = None
+    sector: Id | None = None
+    province: Id | None = None
+    department: Id | None = None
     agreement_status: list[str] | None = None
     in_force_on: str | None = None
     ends_within: str | None = None
@@ -110,9 +121,9 @@ class ReportFilters(Schema):
     q: str | None = None
     period: str | None = None
     status: str | None = None
-    ngo: int | None = None
-    province: int | None = None
-    sector: int | None = None
+    ngo: Id | None = None
+    province: Id | None = None
+    sector: Id | None = None
     late: str | None = None
 
 
@@ -169,7 +180,7 @@ def ngos(request, filters: Query[NGOFilters]):
 
 
 @router.get("/ngos/{int:ngo_id}", response={200: schemas.NGOOut, **errors(403, 404)}, tags=["registry"])
-def ngo(request, ngo_id: int):
+def ngo(request, ngo_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)]):
     require(request, "agreements.view_ngo")
     return get_object_or_404(NGO.objects.visible_to(request.user).prefetch_related("sectors"), pk=ngo_id)
 
@@ -199,7 +210,7 @@ def agreements(request, filters: Query[AgreementFilters]):
 
 @router.get("/agreements/{int:agreement_id}", response={200: schemas.AgreementDetailOut, **errors(403, 404)},
             tags=["registry"])
-def agreement(request, agreement_id: int):
+def agreement(request, agreement_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)]):
     """One agreement and its renewal chain (the agreements of the chain the caller may see)."""
     require(request, "agreements.view_agreement")
     found = get_object_or_404(visible_agreements(request), pk=agreement_id)
@@ -291,7 +302,7 @@ def reports(request, filters: Query[ReportFilters]):
 
 
 @router.get("/reports/{int:report_id}", response={200: schemas.ReportOut, **errors(403, 404)}, tags=["reports"])
-def report(request, report_id: int):
+def report(request, report_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)]):
     require(request, "reports.view_progressreport")
     return get_object_or_404(visible_reports(request), pk=report_id)
 
@@ -317,7 +328,7 @@ def result_rows(request, values: list[schemas.ValueIn]) -> list[ResultRow]:
             rows.append(ResultRow(indicator=indicator, province=province, village=village, value=value.value,
                                   female_value=value.female_value))
     if problems:
-        raise HttpError(422, problems)
+        raise ValidationError(problems)
     return rows
 
 
@@ -345,7 +356,8 @@ def content_of(request, payload: schemas.ReportContentIn, report: ProgressReport
 
 
 def refused(error: ValidationError):
-    raise HttpError(422, messages_of(error))
+    """A service's refusal as the answer: 422 with its messages (the api's ValidationError handler)."""
+    raise error
 
 
 @router.post("/reports", response={201: schemas.ReportOut, **errors(403, 404, 422)}, tags=["reports"])
@@ -367,7 +379,7 @@ def create_report(request, payload: schemas.ReportCreateIn):
 
 @router.patch("/reports/{int:report_id}",
               response={200: schemas.ReportOut, 409: schemas.ConflictOut, **errors(403, 404, 422)}, tags=["reports"])
-def update_report(request, report_id: int, payload: schemas.ReportUpdateIn):
+def update_report(request, report_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], payload: schemas.ReportUpdateIn):
     """Change a draft or returned report; `version` must be the one you read, else 409 with what changed."""
     require(request, "reports.change_progressreport")
     current = get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("period"), pk=report_id)
@@ -394,7 +406,7 @@ def update_report(request, report_id: int, payload: schemas.ReportUpdateIn):
 
 @router.post("/reports/{int:report_id}/submit", response={200: schemas.ReportOut, **errors(403, 404, 409, 422)},
              tags=["reports"])
-def submit_report(request, report_id: int, payload: schemas.ReportSubmitIn):
+def submit_report(request, report_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], payload: schemas.ReportSubmitIn):
     """Send a draft (or a returned report) to the reviewers, as the Submit button does."""
     require(request, "reports.submit_progressreport")
     current = get_object_or_404(ProgressReport.objects.visible_to(request.user), pk=report_id)
@@ -405,7 +417,7 @@ def submit_report(request, report_id: int, payload: schemas.ReportSubmitIn):
         raise HttpError(403, str(error) or _("You may not submit reports.")) from None
     except ValidationError as error:
         if getattr(error, "code", None) == "stale":
-            raise HttpError(409, messages_of(error)) from None
+            return Status(409, {"detail": messages_of(error)})
         refused(error)
     return get_object_or_404(visible_reports(request), pk=report_id)
 

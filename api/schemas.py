@@ -199,7 +199,7 @@ class ReportOut(Schema):
 class ValueIn(Schema):
     indicator: str = Field(description="Indicator code (GET /indicators).", max_length=40)
     province: str = Field(description="Province code (GET /provinces).", max_length=2)
-    village_id: int | None = None
+    village_id: int | None = Field(None, ge=1, le=9223372036854775807)
     value: Decimal = Field(max_digits=14, decimal_places=2)
     female_value: Decimal | None = Field(None, max_digits=14, decimal_places=2)
 
@@ -219,16 +219,16 @@ class ReportContentIn(Schema):
 
 
 class ReportCreateIn(ReportContentIn):
-    ngo_id: int
+    ngo_id: int = Field(ge=1, le=9223372036854775807)
     period: str = Field(description="Semester code, e.g. 2024S1.", max_length=10)
 
 
 class ReportUpdateIn(ReportContentIn):
-    version: int = Field(description="The `version` of the report you started from.")
+    version: int = Field(ge=0, le=2_147_483_647, description="The `version` of the report you started from.")
 
 
 class ReportSubmitIn(Schema):
-    version: int | None = Field(None, description="The `version` you read; refused (409) if it changed since.")
+    version: int | None = Field(None, ge=0, le=2_147_483_647, description="The `version` you read; refused (409) if it changed since.")
 
 
 class ChangeOut(Schema):
