@@ -109,7 +109,8 @@ def activity_element(agreement, today: datetime.date):
         etree.SubElement(location, "location-class", {"code": "1"})  # administrative region
         etree.SubElement(location, "feature-designation", {"code": "ADM1"})  # first-order division
     for code, percentage in _sector_shares(agreement):
-        etree.SubElement(activity, "sector", {"vocabulary": "1", "code": code, "percentage": str(percentage)})
+        text = f"{percentage:f}".rstrip("0").rstrip(".") if "." in f"{percentage:f}" else f"{percentage:f}"
+        etree.SubElement(activity, "sector", {"vocabulary": "1", "code": code, "percentage": text})
 
     budget = etree.SubElement(activity, "budget", {"type": "1", "status": "2" if agreement.signed_on else "1"})
     etree.SubElement(budget, "period-start", {"iso-date": agreement.valid_from.isoformat()})
