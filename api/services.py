@@ -2,6 +2,7 @@
 import datetime
 
 import pghistory
+from django.contrib.auth import get_user_model
 from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.utils import timezone
@@ -24,7 +25,7 @@ def api_token_create(*, user, name: str, days: int) -> tuple[ApiToken, str]:
     if days not in LIFETIMES:
         raise ValidationError({"days": _("Choose one of the lifetimes offered.")})
     # Locks the user's row: two tabs creating tokens at once cannot pass the limit together.
-    type(user).objects.select_for_update().filter(pk=user.pk).first()
+    get_user_model().objects.select_for_update().filter(pk=user.pk).first()
     if ApiToken.objects.usable().filter(user=user).count() >= MAX_USABLE_TOKENS:
         raise ValidationError(
             _("You already have %(count)d tokens in use: revoke one you no longer need first.") % {"count": MAX_USABLE_TOKENS}

@@ -39,7 +39,7 @@ def guide(request):
     return render(request, "api/guide.html", {
         "base": base, "dac": sorted(codes.DAC_OF_SECTOR.items()), "statuses": codes.ACTIVITY_STATUS.items(),
         "can_import": request.user.has_perm(ADD_AGREEMENT), "tokens_url": reverse("api:tokens"),
-        "docs_url": reverse("api:api-1:openapi-view"), "schema_url": reverse("api:api-1:openapi-json"),
+        "docs_url": reverse("api-1:openapi-view"), "schema_url": reverse("api-1:openapi-json"),
         "rate": settings.API_THROTTLE_RATE, "org_ref": settings.IATI_REPORTING_ORG_REF,
     })
 

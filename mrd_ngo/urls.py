@@ -4,6 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
+from api.api import api as json_api
 from mrd_ngo import health, views
 from mrd_ngo.roles import Role, user_role
 
@@ -27,4 +28,6 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("reports.urls")),
     path("", include("api.urls")),
+    # The JSON API (django-ninja); its own namespace "api-1", so it is included here, not under "api".
+    path("api/v1/", json_api.urls),
 ]
