@@ -12,7 +12,7 @@ from django.views.decorators.http import require_POST
 
 from agreements import services as registry
 from agreements.forms import AgreementForm
-from agreements.models import NGO, Agreement
+from agreements.models import NGO, Agreement, Sector
 from api.forms import IatiUploadForm, TokenForm
 from api.iati import codes
 from api.iati.importer import IatiFileError, Proposal, read_activities
@@ -37,9 +37,10 @@ def guide(request):
     _with_role(request)
     base = request.build_absolute_uri("/api/v1/")
     return render(request, "api/guide.html", {
-        "base": base, "dac": sorted(codes.DAC_OF_SECTOR.items()), "statuses": codes.ACTIVITY_STATUS.items(),
+        "base": base,
+        "dac": [(sector, codes.DAC_OF_SECTOR.get(sector.code, codes.DAC_FALLBACK)) for sector in Sector.objects.all()], "statuses": codes.ACTIVITY_STATUS.items(),
         "can_import": request.user.has_perm(ADD_AGREEMENT), "tokens_url": reverse("api:tokens"),
-        "docs_url": reverse("api-1:openapi-view"), "schema_url": reverse("api-1:openapi-json"),
+        "docs_url": reverse("api-1:openapi-view"), "iati_url": reverse("api-1:iati_activities"), "schema_url": reverse("api-1:openapi-json"),
         "rate": settings.API_THROTTLE_RATE, "org_ref": settings.IATI_REPORTING_ORG_REF,
     })
 
