@@ -2,7 +2,7 @@
 import datetime
 
 from django.conf import settings
-from django.utils import timezone
+from django.utils import timezone, translation
 from ninja.security import HttpBearer, SessionAuth
 from ninja.throttling import UserRateThrottle
 
@@ -27,7 +27,19 @@ class TokenAuth(HttpBearer):
             ApiToken.objects.filter(pk=found.pk).update(last_used_at=now)
         request.user = found.user
         request.api_token = found
+        _messages_in_the_asked_language(request)
         return found
+
+
+def _messages_in_the_asked_language(request) -> None:
+    """A program says which language it wants its messages in with Accept-Language (km or en); Khmer otherwise.
+
+    (The pages follow the language the person chose in the app: the cookie, as for the browser session.)
+    """
+    asked = request.headers.get("Accept-Language", "").split(",")[0].strip()[:2].lower()
+    if asked in {code for code, _name in settings.LANGUAGES} and not request.COOKIES.get(settings.LANGUAGE_COOKIE_NAME):
+        translation.activate(asked)
+        request.LANGUAGE_CODE = asked
 
 
 class BrowserSession(SessionAuth):

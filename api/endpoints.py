@@ -70,12 +70,20 @@ def require(request, permission: str) -> None:
         raise HttpError(403, _("You may not do this."))
 
 
-def filtered(filterset_class, request, queryset):
-    """The rows the page's filter (django-filter) keeps for these query parameters; 422 with its messages."""
+def filtered(filterset_class, request, queryset, *, periods_by_code: bool = False):
+    """The rows the page's filter (django-filter) keeps for these query parameters; 422 with its messages.
+
+    `periods_by_code`: `period=2024S1` is taken as well as the page's `period=<id>`.
+    """
     params = QueryDict(mutable=True)
     for key, values in request.GET.lists():
         if key not in ("page", "page_size"):
             params.setlist(key, values)
+    if periods_by_code and (code := params.get("period")) and not code.isdigit():
+        try:
+            params["period"] = str(ReportingPeriod.objects.get_by_code(code).pk)
+        except ReportingPeriod.DoesNotExist:
+            raise HttpError(422, _("No reporting period %(code)s.") % {"code": code}) from None
     filterset = filterset_class(data=params, queryset=queryset, request=request)
     if not filterset.is_valid():
         raise HttpError(422, "; ".join(f"{field}: {' '.join(messages)}" for field, messages in filterset.errors.items()))
@@ -119,7 +127,7 @@ class NGOFilters(Schema):
 
 class ReportFilters(Schema):
     q: str | None = None
-    period: str | None = None
+    period: str | None = Field(None, description="Semester code (2024S1) or id.", max_length=20)
     status: str | None = None
     ngo: Id | None = None
     province: Id | None = None
@@ -295,10 +303,10 @@ def visible_reports(request):
 @router.get("/reports", response={200: list[schemas.ReportOut], **errors(403, 422)}, tags=["reports"])
 @paginate(Pages)
 def reports(request, filters: Query[ReportFilters]):
-    """Progress reports the caller may see, with the report list's filters (`period` by its id, as the page)."""
+    """Progress reports the caller may see, with the report list's filters (`period`: a code such as 2024S1)."""
     require(request, "reports.view_progressreport")
     rows = visible_reports(request).order_by("-period__year", "-period__half", "ngo__name_en", "pk")
-    return filtered(ProgressReportFilter, request, rows)
+    return filtered(ProgressReportFilter, request, rows, periods_by_code=True)
 
 
 @router.get("/reports/{int:report_id}", response={200: schemas.ReportOut, **errors(403, 404)}, tags=["reports"])

@@ -2,6 +2,7 @@
 import datetime
 
 import pytest
+from django.test import Client
 from django.utils import timezone
 
 from api.models import ApiToken, token_digest
@@ -193,3 +194,20 @@ def test_an_unknown_indicator_is_refused_and_nothing_is_written(officer_user, wo
         "values": [{"indicator": "no-such-thing", "province": "17", "value": "1"}]})
     assert response.status_code == 422 and "no-such-thing" in str(response.json()["detail"])
     assert ProgressReport.objects.count() == before
+
+
+def test_reports_filter_by_semester_code_as_well_as_id(officer_user, world):
+    client = TokenClient(token_for(officer_user))
+    by_code = client.get(f"{API}/reports?period={world['period'].code}").json()
+    by_id = client.get(f"{API}/reports?period={world['period'].pk}").json()
+    assert by_code["count"] == by_id["count"] == 2
+    assert client.get(f"{API}/reports?period=2030S1").status_code == 422
+
+
+def test_a_program_gets_its_messages_in_khmer_unless_it_asks_for_english(officer_user):
+    raw = token_for(officer_user)
+    path = f"{API}/agreements?in_force_on=nonsense"
+    khmer = TokenClient(raw).get(path).json()["detail"]
+    english = Client(headers={"Authorization": f"Bearer {raw}", "Accept-Language": "en-GB,en;q=0.9"}).get(path)
+    assert any("\u1780" <= ch <= "\u17ff" for ch in khmer)
+    assert "Enter a valid date" in english.json()["detail"]
