@@ -4,7 +4,6 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from api.api import api as json_api
 from mrd_ngo import health, views
 from mrd_ngo.roles import Role, user_role
 
@@ -28,6 +27,5 @@ urlpatterns = [
     path("", include("agreements.urls")),
     path("", include("reports.urls")),
     path("", include("api.urls")),
-    # The JSON API (django-ninja); its own namespace "api-1", so it is included here, not under "api".
-    path("api/v1/", json_api.urls),
+    path("api/v1/", include("api.urls_v1", namespace="api-1")),  # the JSON API (django-ninja)
 ]
