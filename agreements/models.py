@@ -336,6 +336,12 @@ class AgreementQuerySet(RestrictedQuerySet):
         """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
         return self.prefetch_related(open_flags_prefetch())
 
+    def with_open_flag_note(self):
+        """The note of the agreement's open flag (at most one: a constraint), else None, as `open_flag_note`."""
+        return self.annotate(open_flag_note=models.Subquery(
+            AgreementFlag.objects.filter(agreement=models.OuterRef("pk"), cleared_at__isnull=True).values("note")[:1]
+        ))
+
 
 def open_flags_prefetch() -> models.Prefetch:
     """The flags not yet cleared, with their people, into `open_flags` (a list) of each agreement."""

@@ -36,8 +36,10 @@ from agreements.forms import (
     TerminateForm,
 )
 from agreements.history import agreement_history, ngo_history
-from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, open_flags_prefetch, search_terms
-from agreements.tables import AgreementTable, NGOTable
+from agreements.models import (
+    NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, open_flags_prefetch, search_terms,
+)
+from agreements.tables import AgreementTable, NGOTable, names_of
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id
@@ -100,7 +102,8 @@ class AgreementListView(RegistryListView):
     def get_queryset(self):
         return (
             Agreement.objects.visible_to(self.request.user).with_status()
-            .select_related("ngo", "department").prefetch_related("provinces", "sectors").with_open_flags()
+            .select_related("ngo", "department").with_open_flag_note()
+            .annotate(province_names=names_of(Province, "agreements"), sector_names=names_of(Sector, "agreements"))
         )
 
 
@@ -120,8 +123,8 @@ class NGOListView(RegistryListView):
             .annotate(
                 agreement_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
                 last_valid_to=Subquery(visible.order_by("-valid_to").values("valid_to")[:1]),
+                sector_names=names_of(Sector, "ngos"),
             )
-            .prefetch_related("sectors")
         )
 
 
