@@ -17,6 +17,7 @@ from django.utils.translation import gettext_lazy as _
 import django_tables2 as tables
 from agreements.models import NGO, Agreement
 from django_tables2 import utils as tables_utils
+from django_tables2.utils import A
 from mrd_ngo.khmer import format_date, format_number
 
 # django-tables2 reads the signature of a column's render function (`inspect.signature`) for every
@@ -111,21 +112,56 @@ class NamesColumn(tables.Column):
 
 
 class LeanRowsMixin:
-    """Writes the rows of the page shown in one pass of Python instead of a template loop per cell.
+    """Writes the rows of the page shown in one pass of Python, each cell as django-tables2 would.
 
-    Each cell is still django-tables2's (`BoundRow.get_cell`: accessor, `render_*`, link, default);
-    what goes is the template machinery around it (a variable lookup, an escape and a context push
-    per cell) and the `<td>` attributes worked out anew for every cell: our cell attributes depend
-    on the column only (no callables), so they are written once per column. Together they were
-    half of a list page's rendering time.
+    django-tables2 works out everything about a cell anew for each cell (`BoundRow.get_cell`): the
+    accessor and its model field, whether the field has choices, the arguments the render function
+    takes, the `<td>` attributes; and its template loop adds a variable lookup, an escape and a
+    context push per cell. For our columns (no links through `linkify`, no many-to-many columns,
+    attributes that depend on the column only) all of that depends on the column alone, so it is
+    worked out once per column (`_cell_writer`) and each cell only reads its value and calls the
+    render function. A column outside those cases is written by django-tables2 itself. The cells
+    are the same HTML as django-tables2's: tests/agreements/test_tables.py compares them.
     """
 
     def rows_html(self) -> str:
-        columns = [(column.name, column.attrs["td"].as_html()) for column in self.columns]
-        return mark_safe("".join(  # noqa: S308 (every cell is escaped here, or is django-tables2's safe HTML)
-            "<tr>" + "".join(f"<td {attrs}>{conditional_escape(row.get_cell(name))}</td>" for name, attrs in columns) + "</tr>"
+        columns = [(column.attrs["td"].as_html(), self._cell_writer(column)) for column in self.columns]
+        return mark_safe("".join(  # noqa: S308 (every cell is escaped here, or is safe HTML from a render function)
+            "<tr>" + "".join(f"<td {attrs}>{conditional_escape(write(row))}</td>" for attrs, write in columns) + "</tr>"
             for row in self.paginated_rows
         ))
+
+    def _cell_writer(self, bound_column):
+        """`BoundRow -> cell content`, as `BoundRow.get_cell(name)`, with what depends on the column worked out once."""
+        column, name = bound_column.column, bound_column.name
+        model = getattr(self.data, "model", None)
+        wanted, takes_all = tables_utils.signature(bound_column.render)
+        if bound_column.link or isinstance(column, tables.ManyToManyColumn) or takes_all or model is None:
+            return lambda row: row.get_cell(name)
+        accessor = bound_column.accessor
+        path, remainder = accessor.rpartition(accessor.SEPARATOR)[::2]
+        field = accessor.get_field(model)
+        display = f"get_{remainder}_display" if getattr(field, "choices", None) else None
+        render, empty, default = bound_column.render, column.empty_values, bound_column.default
+        everything = {"column": column, "bound_column": bound_column, "table": self}
+
+        def write(row):
+            record = row.record
+            value = None
+            if display:  # a field with choices shows its label, as django-tables2 does
+                owner = A(path).resolve(record, quiet=True) if path else record
+                value = getattr(owner, display)() if owner is not None else None
+            else:
+                try:
+                    value = accessor.resolve(record)
+                except Exception:  # noqa: BLE001 (django-tables2 shows the column's default for a value it cannot reach)
+                    value = None
+            if value in empty:
+                return default
+            given = {**everything, "value": value, "record": record, "bound_row": row}
+            return render(**{argument: given[argument] for argument in wanted})
+
+        return write
 
 
 class RegistryTable(LeanRowsMixin, tables.Table):
