@@ -3,6 +3,8 @@ idle sessions."""
 import time
 
 from django.conf import settings
+from django.contrib.auth.signals import user_logged_in
+from django.dispatch import receiver
 from django.utils import translation
 from django.utils.cache import add_never_cache_headers
 
@@ -70,3 +72,10 @@ class IdleSessionMiddleware:
             if now - request.session.get(self.KEY, 0) >= settings.SESSION_RENEW_SECONDS:
                 request.session[self.KEY] = now
         return response
+
+
+@receiver(user_logged_in)
+def _session_renewed_at_login(sender, request, user, **kwargs):
+    """Signing in saves the session: count it as renewed, so the first page after it writes nothing."""
+    if request is not None and hasattr(request, "session"):
+        request.session[IdleSessionMiddleware.KEY] = int(time.time())
