@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from django.utils import translation
 
 from reports.choices import ReportStatus
+from reports.content import ReportContent
 from tests.factories import (
     AgreementFactory, AgreementFlagFactory, IndicatorValueFactory, ProgressReportFactory, ReportingPeriodFactory,
     UserFactory,
@@ -387,7 +388,7 @@ def test_the_service_refuses_to_file_under_an_agreement_the_officer_cannot_see(s
     from reports.models import ProgressReport
 
     w = several
-    content = services.ReportContent(fields={"achievements": "x"}, rows=[])
+    content = ReportContent(fields={"achievements": "x"}, rows=[])
     assert services.agreement_in_force(ngo=w["multi"], period=w["second"], user=provincial_user) is None
     before = ProgressReport.objects.count()
     for action in (services.report_create, services.report_save):
