@@ -17,9 +17,11 @@ from dataclasses import dataclass
 
 from django.conf import settings
 from django.db.models import Q
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agreements.choices import AgreementStatus
+from mrd_ngo.khmer import format_number
 
 #: The statuses of a running agreement: signed, neither terminated nor renewed, not ended yet.
 RUNNING_STATUSES = (AgreementStatus.ACTIVE, AgreementStatus.EXPIRING)
@@ -59,14 +61,18 @@ class ExpiryBand:
 
     @property
     def title(self) -> str:
+        """The band's heading on the expiring board, in the active language (Khmer digits in Khmer)."""
+        lang = get_language()
         if self.first == 0:
-            return _("Expiring within %(days)s days") % {"days": self.last}
-        return _("Expiring in %(first)s to %(last)s days") % {"first": self.first, "last": self.last}
+            return _("Expiring within %(days)s days") % {"days": format_number(self.last, lang)}
+        return _("Expiring in %(first)s to %(last)s days") % {
+            "first": format_number(self.first, lang), "last": format_number(self.last, lang),
+        }
 
     @property
     def choice_label(self) -> str:
         """The band as a choice of the “ends within” filters."""
-        return _("%(days)s days") % {"days": self.last}
+        return _("%(days)s days") % {"days": format_number(self.last, get_language())}
 
 
 def expiry_bands(window_days: int | None = None) -> tuple[ExpiryBand, ...]:

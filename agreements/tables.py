@@ -11,6 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import django_tables2 as tables
+from agreements import rules
 from agreements.models import NGO, Agreement
 from django_tables2 import utils as tables_utils
 from mrd_ngo.khmer import format_date, format_number
@@ -165,7 +166,7 @@ class AgreementTable(RegistryTable):
         return str(record.status.label)
 
     def render_days_left(self, record):
-        if record.status.value not in ("active", "expiring"):
+        if record.status not in rules.RUNNING_STATUSES:
             return "–"  # only agreements running today have days left
         return format_number((record.valid_to - timezone.localdate()).days, get_language())
 

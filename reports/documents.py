@@ -35,7 +35,8 @@ from django.utils import timezone, translation
 from agreements.models import (
     NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village,
 )
-from reports.choices import BuildState, DocumentKind, ReportStatus
+from reports import rules
+from reports.choices import BuildState, DocumentKind
 from reports.models import (
     IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
 )
@@ -64,14 +65,14 @@ def filename(period: ReportingPeriod, kind: str, lang: str) -> str:
 
 
 def _sources(period: ReportingPeriod) -> list:
-    """Querysets of every row the summary of `period` reads (reports/summary.py)."""
+    """Querysets of every row the summary of `period` reads (the package reports/summary/)."""
     year, half = previous_semester(period.year, period.half)
     periods = [period.pk, *ReportingPeriod.objects.filter(year=year, half=half).values_list("pk", flat=True)]
     return [
         ReportingPeriod.objects.all(),
         ProgressReport.objects.filter(period__in=periods),
         # Only accepted reports' figures count; a report accepted or sent back changes its own row.
-        IndicatorValue.objects.filter(report__period__in=periods, report__status=ReportStatus.ACCEPTED),
+        IndicatorValue.objects.filter(rules.accepted("report__"), report__period__in=periods),
         Agreement.objects.all(),
         Agreement.provinces.through.objects.all(),
         Agreement.sectors.through.objects.all(),
