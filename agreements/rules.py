@@ -1,7 +1,7 @@
 """The agreement rules every page, export, document and command uses: written here once.
 
-- In force: a signed agreement is in force from `valid_from` to `valid_to`, or to its termination
-  date when terminated earlier (the termination day included, as in the no-overlap constraint).
+- In force: a signed agreement is in force from `valid_from` to `valid_to`; a termination ends it on
+  the termination day (from that day its status is "terminated", as `with_status` says).
 - Expiring: a running agreement (signed, not terminated, not renewed) ending within
   `settings.AGREEMENT_EXPIRY_WINDOW_DAYS` days (90 by default). The expiring board splits that window
   into three bands of equal length (with 90 days: within 30, 31 to 60, 61 to 90).
@@ -35,10 +35,10 @@ def expiry_window_days() -> int:
 def in_force_during(start: datetime.date, end: datetime.date) -> Q:
     """Signed agreements in force for at least one day between `start` and `end` (both included).
 
-    An early termination ends an agreement on its termination day (that day still counts).
+    A termination ends an agreement on its termination day: that day it is no longer in force.
     """
     return Q(signed_on__isnull=False, valid_from__lte=end, valid_to__gte=start) & (
-        Q(terminated_on__isnull=True) | Q(terminated_on__gte=start)
+        Q(terminated_on__isnull=True) | Q(terminated_on__gt=start)
     )
 
 

@@ -63,16 +63,28 @@ def agreement_in_force(*, ngo: NGO, period: ReportingPeriod, user) -> Agreement 
 
 
 def no_agreement_message(*, ngo: NGO, period: ReportingPeriod, user) -> str:
-    """Why no report can be entered: no agreement in force that `user` may see (the same words whatever exists elsewhere)."""
+    """Why no report can be entered: no agreement in force that `user` may see (the same words whatever exists elsewhere),
+    or, for a provincial officer, the NGO's report belongs to an agreement that does not cover their province."""
     scope = province_scope(user)
     if scope is not None:
+        words = {"ngo": ngo.name, "province": Province.objects.get(pk=scope).name, "period": _period_label(period)}
+        if report_filed_elsewhere(ngo=ngo, period=period, user=user):
+            return _("%(ngo)s files its one report for %(period)s under its agreement in force at the end of the semester, "
+                     "which does not cover %(province)s: you cannot enter it.") % words
         return _("%(ngo)s has no signed cooperation agreement covering %(province)s in force during %(period)s: "
-                 "you cannot enter a report for it.") % {
-            "ngo": ngo.name, "province": Province.objects.get(pk=scope).name, "period": _period_label(period),
-        }
+                 "you cannot enter a report for it.") % words
     return _("%(ngo)s has no signed cooperation agreement in force during %(period)s: no report can be entered for it.") % {
         "ngo": ngo.name, "period": _period_label(period),
     }
+
+
+def report_filed_elsewhere(*, ngo: NGO, period: ReportingPeriod, user) -> bool:
+    """An agreement `user` may see was in force during the period, yet the NGO's report belongs to another
+    (`rules.agreement_for_report`) that they may not see: a renewal in another province."""
+    return (
+        agreement_in_force(ngo=ngo, period=period, user=user) is None
+        and Agreement.objects.visible_to(user).in_force_during(period.start, period.end).filter(ngo=ngo).exists()
+    )
 
 
 def visible_report_of(*, ngo: NGO, period: ReportingPeriod, user) -> ProgressReport | None:

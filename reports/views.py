@@ -409,7 +409,9 @@ def report_template(request, period):
     agreement = services.agreement_in_force(ngo=ngo, period=period, user=request.user)
     if agreement is None:
         scope = services.province_scope(request.user)
-        if scope is None:
+        if services.report_filed_elsewhere(ngo=ngo, period=period, user=request.user):
+            message = services.no_agreement_message(ngo=ngo, period=period, user=request.user)
+        elif scope is None:
             message = _("%(ngo)s has no signed cooperation agreement in force during this semester: there is no template to fill in.") % {
                 "ngo": ngo.name}
         else:

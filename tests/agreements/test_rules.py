@@ -17,12 +17,14 @@ def test_the_expiring_window_is_split_into_three_bands():
 
 
 @pytest.mark.django_db
-def test_in_force_on_a_day_counts_the_termination_day_like_the_semester_rule_and_the_database():
+def test_a_termination_ends_the_agreement_on_its_day_for_a_day_a_semester_and_the_status():
     terminated = AgreementFactory(valid_from=D(2023, 1, 1), valid_to=D(2025, 12, 31), terminated_on=D(2024, 3, 15),
                                   termination_reason="Closed")
-    assert list(Agreement.objects.in_force_on(D(2024, 3, 15))) == [terminated]
-    assert not Agreement.objects.in_force_on(D(2024, 3, 16)).exists()
-    assert list(Agreement.objects.in_force_during(D(2024, 3, 15), D(2024, 6, 30))) == [terminated]
+    assert list(Agreement.objects.in_force_on(D(2024, 3, 14))) == [terminated]
+    assert not Agreement.objects.in_force_on(D(2024, 3, 15)).exists()
+    assert terminated.status_on(D(2024, 3, 15)) == "terminated"
+    assert list(Agreement.objects.in_force_during(D(2024, 1, 1), D(2024, 6, 30))) == [terminated]
+    assert not Agreement.objects.in_force_during(D(2024, 3, 15), D(2024, 6, 30)).exists()
 
 
 @pytest.mark.django_db
