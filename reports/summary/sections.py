@@ -47,7 +47,7 @@ def median(values) -> Decimal:
 
 
 def headline(facts: PeriodFacts) -> Headline:
-    """The headline figures: NGOs expected and their reports (one per NGO), sums over accepted reports, places reached."""
+    """The headline figures: NGOs expected and their reports, one per NGO, sums over accepted reports, places reached."""
     expected = set(facts.expected)
     report_of = facts.report_of
     received = {ngo for ngo in expected if ngo in report_of and rules.is_received(report_of[ngo]["status"])}
@@ -88,7 +88,7 @@ def gaps(facts: PeriodFacts) -> tuple[ReportGap, ...]:
 #: What each headline figure counts: a figure's label never leaves it to guess (NGOs, reports, places, sums).
 COUNTS = {
     "ngos": _("NGOs"),
-    "reports": _("reports (one per NGO)"),
+    "reports": _("reports, one per NGO"),
     "usd": _("USD, sum of accepted reports"),
     "people": _("people, sum of accepted reports"),
     "provinces": _("distinct provinces"),

@@ -61,7 +61,7 @@ def test_provinces_and_villages_reached_are_distinct_and_sums_say_they_are_sums(
     assert wells.total == 60 and str(wells.counted_as) == "sum of accepted reports"
     counts = {figure.key: str(figure.counts) for figure in summary.figures}
     assert counts["ngos_in_force"] == "NGOs"
-    assert counts["reports_accepted"] == "reports (one per NGO)"
+    assert counts["reports_accepted"] == "reports, one per NGO"
     assert counts["budget_spent"] == "USD, sum of accepted reports"
     assert counts["provinces_reached"] == "distinct provinces"
     assert counts["model_villages_reached"] == "distinct model villages"
@@ -80,14 +80,14 @@ def test_the_page_and_the_workbook_say_what_each_figure_counts(client, head_user
     page = client.get(f"/reports/{three_ngos_one_model_village.code}/summary/").content.decode()
     assert "Total (sum of accepted reports)" in page
     assert 'data-testid="distinct-villages">(distinct model villages)' in page
-    assert "reports (one per NGO)" in page and "distinct provinces" in page
+    assert "reports, one per NGO" in page and "distinct provinces" in page
 
     import io
 
     import openpyxl
     workbook = openpyxl.load_workbook(io.BytesIO(summary_workbook(build_national_summary(three_ngos_one_model_village), "en")))
     headline = {row[0]: row[1:] for row in workbook.worksheets[0].iter_rows(values_only=True)}
-    assert headline["Reports accepted"][1] == "reports (one per NGO)"
+    assert headline["Reports accepted"][1] == "reports, one per NGO"
     assert headline["Provinces reached"][1] == "distinct provinces"
     sectors = list(workbook.worksheets[1].iter_rows(values_only=True))
     assert sectors[0][3:5] == ("Total", "Counted")
