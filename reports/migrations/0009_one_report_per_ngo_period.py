@@ -16,6 +16,7 @@ def refuse_duplicates(apps, schema_editor):
             "An NGO now files one report per semester, and these NGOs have several for one semester:\n"
             + "\n".join(lines)
             + "\nKeep one report of each (delete the others in the admin, after copying what they hold), then migrate again."
+            + "\nDemo data loaded before this rule: start from an empty database (bin/demo: remove var/pgdata) and load it again."
         )
 
 

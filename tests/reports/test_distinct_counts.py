@@ -12,7 +12,7 @@ from reports.summary import build_national_summary
 from reports.summary_xlsx import summary_workbook
 from tests.factories import AgreementFactory, IndicatorValueFactory, ProgressReportFactory, VillageFactory
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 
 SUBMITTED = datetime.datetime(2024, 7, 20, tzinfo=datetime.UTC)
 

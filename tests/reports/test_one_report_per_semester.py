@@ -102,7 +102,7 @@ def test_a_provincial_officer_of_the_ended_agreement_files_nothing_for_the_semes
     first, _second = renewed
     officer = UserFactory(role=Role.PROVINCIAL_OFFICER, province=battambang)
     assert services.agreement_in_force(ngo=first.ngo, period=period, user=officer) is None
-    with pytest.raises(ValidationError, match="no signed cooperation agreement covering Battambang"):
+    with pytest.raises(ValidationError, match="in force at the end of the semester, which does not cover Battambang"):
         services.report_create(user=officer, ngo=first.ngo, period=period, content=content(wells, battambang))
     assert not ProgressReport.objects.exists()
 
