@@ -48,7 +48,7 @@ class ExpectedReport:
     """One NGO expected to report, and where its report stands."""
 
     ngo: NGO
-    agreement: AgreementLine  # the agreement its report is filed under (rules.agreement_for_report)
+    agreement: AgreementLine  # its latest visible agreement in force: the one its report is filed under when visible
     provinces: list[Province]
     sectors: list[Sector]
     report: ReportState | None

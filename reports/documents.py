@@ -41,6 +41,7 @@ from reports.models import (
     IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
 )
 from reports.semesters import previous_semester
+from reports.summary.data import SUMMARY_FORMAT
 
 logger = logging.getLogger("mrd_ngo.documents")
 
@@ -101,7 +102,8 @@ class RowVersion(Func):
 
 
 def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = None) -> str:
-    """A short hash that changes whenever any row under the summary of `period` changes (one query)."""
+    """A short hash that changes whenever any row under the summary of `period` changes (one query), or the
+    summary's form (`SUMMARY_FORMAT`)."""
     versions = [
         queryset.order_by().annotate(fingerprint_part=Value(number)).values("fingerprint_part")
         .annotate(
@@ -113,7 +115,7 @@ def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = N
     ]
     rows = sorted(versions[0].union(*versions[1:], all=True))  # one query: UNION ALL of one row per table
     today = today or timezone.localdate()
-    return hashlib.sha256(f"{today.isoformat()}|{rows}".encode()).hexdigest()
+    return hashlib.sha256(f"{SUMMARY_FORMAT}|{today.isoformat()}|{rows}".encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------

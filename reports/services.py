@@ -93,7 +93,8 @@ def visible_report_of(*, ngo: NGO, period: ReportingPeriod, user) -> ProgressRep
 
 
 def one_report_message(*, ngo: NGO, period: ReportingPeriod) -> str:
-    """Why a second report of an NGO for a semester is refused (the form, the import and the admin say the same)."""
+    """Why a second report of an NGO for a semester is refused by the service (the form and the import go through it;
+    the admin and `full_clean` give the constraint's message, `ProgressReport.Meta`, which says the same)."""
     return _("%(ngo)s already has a report for %(period)s: an NGO files one report per semester.") % {
         "ngo": ngo.name, "period": _period_label(period),
     }

@@ -18,6 +18,11 @@ from reports.choices import RecommendationStatus, ReportStatus
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
+#: The form of the summary: part of the data fingerprint (reports/documents.py), so summaries and documents
+#: kept from a release that held or counted figures differently are rebuilt, not served. Bump it when a
+#: figure's meaning or a dataclass changes. 2: "what is counted" labels, distinct model villages (issue 12).
+SUMMARY_FORMAT = 2
+
 
 def percent(part, whole) -> Decimal | None:
     """`part` in percent of `whole`; None when there is nothing to divide by."""
