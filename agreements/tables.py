@@ -15,6 +15,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import django_tables2 as tables
+from agreements import rules
 from agreements.models import NGO, Agreement
 from django_tables2 import utils as tables_utils
 from django_tables2.utils import A
@@ -235,7 +236,7 @@ class AgreementTable(RegistryTable):
         return str(record.status.label)
 
     def render_days_left(self, record):
-        if record.status.value not in ("active", "expiring"):
+        if record.status not in rules.RUNNING_STATUSES:
             return "–"  # only agreements running today have days left
         return format_number((record.valid_to - timezone.localdate()).days, get_language())
 

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from agreements import services
+from agreements import rules, services
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
     NGO_CHOICES_SHOWN,
@@ -560,7 +560,8 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
                 group = group.with_renewal_chain(self.request.user)
             return page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
 
-        pages = {key: section(key) for key in ("expired", "30", "60", "90", "renewing")}
+        bands = rules.expiry_bands()  # the expiring window (settings) in three bands
+        pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
         # The flags and checklists of every group shown, each in one query (not one per group).
         shown = [agreement for page in pages.values() for agreement in page.object_list]
         prefetch_related_objects(shown, open_flags_prefetch())
@@ -574,12 +575,7 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
             agreement.checklist_total = len(entries)
             agreement.checklist_received = sum(1 for e in entries if e.received_on)
 
-        sections = [
-            ("expired", _("Expired without a successor")),
-            ("30", _("Expiring within 30 days")),
-            ("60", _("Expiring in 31 to 60 days")),
-            ("90", _("Expiring in 61 to 90 days")),
-        ]
+        sections = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
         return super().get_context_data(
             sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
             **kwargs,

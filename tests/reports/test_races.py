@@ -10,7 +10,7 @@ from mrd_ngo.roles import Role
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, IndicatorValueEvent, ProgressReport
-from reports.services import ReportContent, ResultRow
+from reports.content import ReportContent, ResultRow
 from tests.factories import UserFactory
 from tests.reports.conftest import client_for, in_english
 
