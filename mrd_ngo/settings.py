@@ -77,6 +77,7 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    "mrd_ngo.middleware.IdleSessionMiddleware",
     "mrd_ngo.middleware.NoStoreWhenSignedInMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
@@ -104,6 +105,10 @@ TEMPLATES = [
         },
     },
 ]
+# Form widgets (each <select> option, each checkbox) are rendered with Django's own Jinja2 widget
+# templates: the same HTML as the Django template ones, in a third of the time (the filter forms were
+# a quarter of a list page's rendering). Pages and forms' layouts stay Django templates.
+FORM_RENDERER = "mrd_ngo.form_renderer.WidgetRenderer"
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -171,9 +176,10 @@ AXES_LOCKOUT_TEMPLATE = "registration/locked_out.html"
 # Behind a reverse proxy, set AXES_IPWARE_META_PRECEDENCE_ORDER so the client address is used.
 AXES_IPWARE_META_PRECEDENCE_ORDER = env.list("AXES_IPWARE_META_PRECEDENCE_ORDER", default=["REMOTE_ADDR"])
 
-# Sessions end after SESSION_IDLE_MINUTES without a request, and at logout.
+# Sessions end after SESSION_IDLE_MINUTES without a request (IdleSessionMiddleware moves the expiry at
+# most once a minute), and at logout.
 SESSION_COOKIE_AGE = env.int("SESSION_IDLE_MINUTES", default=30) * 60
-SESSION_SAVE_EVERY_REQUEST = True
+SESSION_RENEW_SECONDS = 60
 SESSION_COOKIE_HTTPONLY = True
 SESSION_COOKIE_SAMESITE = "Lax"
 CSRF_COOKIE_HTTPONLY = True

@@ -19,6 +19,7 @@ from mrd_ngo.roles import Role
 from reports.choices import RecommendationStatus, ReportStatus
 from reports.models import IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod
 from reports.semesters import semester_bounds
+from reports.rules import agreement_for_report
 
 DEMO_PASSWORD = "mrd-demo-2024"  # noqa: S105 (printed to the person who loads the demo)
 DEMO_USERS = [
@@ -231,6 +232,8 @@ def load_demo(today: datetime.date | None = None) -> dict:
     for (year, half), period in periods.items():
         start, end = semester_bounds(year, half)
         for agreement in Agreement.objects.in_force_during(start, end).select_related("ngo").order_by("pk"):
+            if agreement_for_report(Agreement.objects.filter(ngo=agreement.ngo_id), start=start, end=end) != agreement:
+                continue  # one report per NGO and semester, under the agreement the rule names
             reports += _demo_report(agreement, period, indicators_by_sector, villages, users)
     return {"ngos": NGO.objects.count(), "agreements": Agreement.objects.count(), "reports": ProgressReport.objects.count()}
 
