@@ -71,14 +71,30 @@ class Sector(BilingualName):
 
 
 class Department(BilingualName):
-    """A technical department of the ministry that follows agreements."""
+    """A department of the ministry that follows agreements and whose staff review their reports.
+
+    Two kinds in one table: the ministry's technical departments (no province) and the 25 provincial
+    departments of rural development (each with its province, one per province). Agreements name the
+    department that follows them; a department head reviews only the reports of those agreements
+    (mrd_ngo/access.py).
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    province = models.OneToOneField(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="department",
+        verbose_name=_("province"), help_text=_("Only for a provincial department of rural development."),
+    )
 
     class Meta:
-        ordering = ["code"]
+        # The technical departments first, then the provincial ones in the national order of provinces.
+        ordering = [models.F("province__code").asc(nulls_first=True), "code"]
         verbose_name = _("MRD department")
         verbose_name_plural = _("MRD departments")
+
+    @property
+    def is_provincial(self) -> bool:
+        """A provincial department of rural development (rather than a technical department)."""
+        return self.province_id is not None
 
 
 class Indicator(BilingualName):
@@ -331,6 +347,10 @@ class AgreementQuerySet(RestrictedQuerySet):
             models.Prefetch("renews", queryset=visible, to_attr="visible_predecessor"),
             models.Prefetch("successor", queryset=visible, to_attr="visible_successor"),
         )
+
+    def flagged(self):
+        """Agreements with a flag not yet cleared (an administrator's follow-up in progress)."""
+        return self.filter(Exists(AgreementFlag.objects.filter(agreement=OuterRef("pk"), cleared_at__isnull=True)))
 
     def with_open_flags(self):
         """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
@@ -654,11 +674,14 @@ class StaffRole(get_user_model().groups.through):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), obj_field=None)
 class StaffProfile(models.Model):
-    """What the app knows of a user beyond Django's: a provincial officer's province."""
+    """What the app knows of a user beyond Django's: their department, and a provincial officer's province."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name=_("province")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("department")
     )
 
     class Meta:

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "mrd_ngo",
     "agreements",
     "reports",
+    "desk",
     # After mrd_ngo: its `db_worker` (with the heartbeat) replaces django-tasks-db's.
     "django_tasks",
     "django_tasks_db",
@@ -114,7 +115,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Khmer first, English second.
@@ -154,6 +155,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@mrd.gov.kh")
+# The address people open the app at: links in e-mails (invitations, notifications) start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # An agreement is "expiring" when it ends within this many days.
 AGREEMENT_EXPIRY_WINDOW_DAYS = env.int("AGREEMENT_EXPIRY_WINDOW_DAYS", default=90)

@@ -81,8 +81,7 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExport
 
 def _current_period() -> ReportingPeriod | None:
     """The latest semester that has started (the one staff chase reports for)."""
-    today = timezone.localdate()
-    return next((p for p in ReportingPeriod.objects.all() if p.start <= today), None) or ReportingPeriod.objects.last()
+    return ReportingPeriod.objects.current()
 
 
 @login_required
@@ -120,7 +119,13 @@ def completeness(request, period):
 @permission_required("reports.lock_reportingperiod", raise_exception=True)
 def period_lock(request, period, locked=True):
     period = ReportingPeriod.objects.get_by_code_or_404(period)
-    period = services.period_set_locked(user=request.user, period=period, locked=locked)
+    try:
+        period = services.period_set_locked(user=request.user, period=period, locked=locked,
+                                            reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+        return redirect("reports:completeness", period=period.code)
     if locked:
         messages.success(request, _("The semester is locked: its reports are now read-only."))
     else:

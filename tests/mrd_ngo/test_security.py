@@ -38,26 +38,26 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(client, settings, c
 def test_a_successful_login_works_with_throttling_on(client):
     UserFactory(username="dara", role=Role.DATA_ENTRY_OFFICER)
     response = login(client, "dara", "correct-horse-battery")
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302 and response.url == reverse("desk:home")
 
 
 def test_session_expires_after_30_idle_minutes_and_is_renewed_on_each_request(settings, client, officer_user):
     assert settings.SESSION_COOKIE_AGE == 30 * 60
     assert settings.SESSION_SAVE_EVERY_REQUEST
     client.force_login(officer_user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("desk:home"))
     assert response.cookies["sessionid"]["max-age"] == 30 * 60
 
 
 def test_logout_ends_the_session(client, officer_user):
     client.force_login(officer_user)
     client.post(reverse("logout"))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("desk:home")).status_code == 302
 
 
 def test_pages_carry_security_headers(client, officer_user):
     client.force_login(officer_user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("desk:home"))
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"

@@ -1,0 +1,85 @@
+"""Forms of the management pages; the rules themselves are in desk/services.py and reports/services.py."""
+import django_filters
+from django import forms
+from django.contrib.auth import get_user_model
+from django.utils.translation import gettext_lazy as _
+
+from agreements.forms import DATE_WIDGET
+from agreements.models import Department, Province
+from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.roles import Role
+from reports.models import ReportingPeriod
+
+
+class DeskForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
+    """A management form: Bootstrap look, Khmer digits accepted, dates within the app's range."""
+
+
+class SemesterCreateForm(DeskForm):
+    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2200)
+    half = forms.TypedChoiceField(label=_("semester"), coerce=int,
+                                  choices=[(1, _("First semester")), (2, _("Second semester"))])
+    due_date = forms.DateField(label=_("due date"), widget=DATE_WIDGET,
+                               help_text=_("Reports submitted after this day count as late."))
+
+
+class DueDateForm(DeskForm):
+    due_date = forms.DateField(label=_("due date"), widget=DATE_WIDGET,
+                               help_text=_("Reports submitted after this day count as late."))
+
+
+class LockForm(DeskForm):
+    reason = forms.CharField(label=_("reason"), max_length=500, widget=forms.Textarea(attrs={"rows": 2}),
+                             help_text=_("Recorded with your name and the time."))
+
+
+class SemesterFilter(django_filters.FilterSet):
+    to_lock = django_filters.BooleanFilter(
+        label=_("Due date passed, not locked"), method="filter_to_lock",
+        widget=forms.Select(choices=[("", _("All")), ("true", _("Yes"))], attrs={"class": "form-select form-select-sm"}),
+    )
+
+    class Meta:
+        model = ReportingPeriod
+        fields = []
+
+    def filter_to_lock(self, queryset, name, value):
+        return queryset.to_lock() if value else queryset
+
+
+def _role_choices():
+    return [("", "–")] + [(role.value, role.label) for role in Role]
+
+
+class StaffForm(DeskForm):
+    """A staff account: who, role, department and province; the username only when inviting."""
+
+    username = forms.CharField(label=_("user name"), max_length=150)
+    first_name = forms.CharField(label=_("first name"), max_length=150, required=False)
+    last_name = forms.CharField(label=_("last name"), max_length=150, required=False)
+    email = forms.EmailField(label=_("e-mail"), required=False,
+                             help_text=_("The invitation to choose a password is sent here."))
+    role = forms.ChoiceField(label=_("role"), choices=_role_choices)
+    department = forms.ModelChoiceField(label=_("department"), queryset=Department.objects.select_related("province"),
+                                        required=False)
+    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.all(), required=False,
+                                      help_text=_("Provincial officers only: they see this province's rows."))
+    is_active = forms.BooleanField(label=_("active"), required=False, initial=True,
+                                   help_text=_("A deactivated user can no longer log in; their history is kept."))
+
+    def __init__(self, *args, inviting: bool, **kwargs):
+        super().__init__(*args, **kwargs)
+        if inviting:
+            del self.fields["is_active"]
+            self.fields["email"].required = True
+        else:
+            del self.fields["username"]
+            self.fields["email"].help_text = ""
+
+    def clean_username(self):
+        username = self.cleaned_data["username"].strip()
+        get_user_model().username_validator(username)
+        return username
+
+    def clean_role(self):
+        return Role(self.cleaned_data["role"])

@@ -1,0 +1,186 @@
+"""Views of the daily-work app: each role's home page, and the management pages (semesters, staff).
+
+The home page replaces the old dashboard (mrd_ngo/views.py). Management pages are for
+administrators (Django permissions, refused with 403 like every other action a role may not take);
+their rules are in desk/services.py and reports/services.py.
+"""
+from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth.decorators import login_required, permission_required
+from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
+from django.core.exceptions import ValidationError
+from django.shortcuts import get_object_or_404, redirect, render
+from django.utils.translation import gettext as _
+from django_filters.views import FilterView
+from django_tables2 import SingleTableMixin
+
+from agreements.models import Department, Province
+from desk import services
+from desk.figures import home_for
+from desk.forms import DueDateForm, LockForm, SemesterCreateForm, SemesterFilter, StaffForm
+from desk.tables import SemesterTable, UserTable, account_role
+from mrd_ngo.roles import user_department_id, user_province_id
+from mrd_ngo.spreadsheets import FilteredExportMixin
+from reports import services as report_services
+from reports.models import ReportingPeriod
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the fields it names (the rest above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+@login_required
+def home(request):
+    """What needs the user today, by role; every number links to the list behind it."""
+    home = home_for(request.user)
+    department_id, province_id = user_department_id(request.user), user_province_id(request.user)
+    return render(request, "desk/home.html", {
+        "home": home,
+        "department": Department.objects.filter(pk=department_id).first() if department_id else None,
+        "province": Province.objects.filter(pk=province_id).first() if province_id else None,
+    })
+
+
+# ---- Semesters -------------------------------------------------------------------------------
+
+
+class SemesterListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
+    """Every semester, with its due date and lock; `?to_lock=true` those to lock now."""
+
+    permission_required = "reports.change_reportingperiod"
+    raise_exception = True
+    export_basename = "semesters"
+    table_class = SemesterTable
+    filterset_class = SemesterFilter
+    template_name = "desk/semester_list.html"
+    table_pagination = {"per_page": 50}
+    queryset = ReportingPeriod.objects.all()
+
+
+@login_required
+@permission_required("reports.add_reportingperiod", raise_exception=True)
+def semester_create(request):
+    form = SemesterCreateForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        try:
+            period = services.semester_create(user=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The semester is open for reporting."))
+            return redirect("desk:semester_edit", period=period.code)
+    return render(request, "desk/semester_create.html", {"form": form}, status=400 if form.errors else 200)
+
+
+def _semester_page(request, period, *, due_form=None, lock_form=None, status=200):
+    return render(request, "desk/semester_edit.html", {
+        "period": period,
+        "due_form": due_form or DueDateForm(initial={"due_date": period.due_date}, prefix="due"),
+        "lock_form": lock_form or LockForm(prefix="lock"),
+        "changes": period.lock_changes.select_related("changed_by"),
+    }, status=status)
+
+
+@login_required
+@permission_required("reports.change_reportingperiod", raise_exception=True)
+def semester_edit(request, period):
+    """A semester: its due date, its lock and the record of who locked or unlocked it, and why."""
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    if request.method != "POST":
+        return _semester_page(request, period)
+    form = DueDateForm(request.POST, prefix="due")
+    if form.is_valid():
+        try:
+            services.semester_set_due_date(user=request.user, period=period, due_date=form.cleaned_data["due_date"])
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The due date is changed."))
+            return redirect("desk:semester_edit", period=period.code)
+    return _semester_page(request, period, due_form=form, status=400)
+
+
+@login_required
+@permission_required("reports.lock_reportingperiod", raise_exception=True)
+def semester_lock(request, period):
+    """Lock or unlock (the opposite of what it is), with the reason recorded."""
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    if request.method != "POST":
+        return redirect("desk:semester_edit", period=period.code)
+    form = LockForm(request.POST, prefix="lock")
+    if form.is_valid():
+        try:
+            period = report_services.period_set_locked(user=request.user, period=period, locked=not period.is_locked,
+                                                       reason=form.cleaned_data["reason"])
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The semester is locked: its reports are now read-only.") if period.is_locked
+                             else _("The semester is unlocked: reports can be entered and reviewed again."))
+            return redirect("desk:semester_edit", period=period.code)
+    return _semester_page(request, period, lock_form=form, status=400)
+
+
+# ---- Staff accounts --------------------------------------------------------------------------
+
+
+class UserListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
+    """Every staff account with its role, department and province (administrators only)."""
+
+    permission_required = "auth.change_user"
+    raise_exception = True
+    export_basename = "users"
+    table_class = UserTable
+    filterset_fields = ["is_active"]
+    template_name = "desk/user_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        return (get_user_model().objects.select_related("staff_profile__department", "staff_profile__province")
+                .prefetch_related("groups"))
+
+
+@login_required
+@permission_required("auth.add_user", raise_exception=True)
+def user_create(request):
+    """Invite a colleague: the account is created without a password, and they get a link to choose one."""
+    form = StaffForm(request.POST or None, inviting=True)
+    if request.method == "POST" and form.is_valid():
+        try:
+            user = services.user_invite(by=request.user, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The account is created; the invitation is sent to %(email)s.")
+                             % {"email": user.email})
+            return redirect("desk:users")
+    return render(request, "desk/user_form.html", {"form": form, "inviting": True}, status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("auth.change_user", raise_exception=True)
+def user_edit(request, pk):
+    account = get_object_or_404(get_user_model().objects.select_related("staff_profile"), pk=pk)
+    profile = getattr(account, "staff_profile", None)
+    role = account_role(account)
+    initial = {
+        "first_name": account.first_name, "last_name": account.last_name, "email": account.email,
+        "role": role.value if role else "", "is_active": account.is_active,
+        "department": profile.department_id if profile else None, "province": profile.province_id if profile else None,
+    }
+    form = StaffForm(request.POST or None, initial=initial, inviting=False)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.user_update(by=request.user, user=account, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The account is saved."))
+            return redirect("desk:users")
+    return render(request, "desk/user_form.html", {"form": form, "account": account, "inviting": False},
+                  status=400 if form.errors else 200)
