@@ -46,6 +46,7 @@ class Home:
     today: datetime.date
     period: ReportingPeriod | None = None
     days_left: int | None = None  # to the current semester's due date (negative: overdue)
+    missing_count: int = 0  # NGOs that have not reported for the current semester
     figures: list[Figure] = field(default_factory=list)
     returned: list[ProgressReport] = field(default_factory=list)  # with the reviewer's comment
     waiting: list[ProgressReport] = field(default_factory=list)  # for the user's review
@@ -157,6 +158,7 @@ def _missing(home: Home, user) -> None:
     if home.period is None:
         return
     completeness = period_completeness(home.period, user)
+    home.missing_count = completeness.total.missing
     home.figures.append(Figure(
         "missing", _("NGOs that have not reported"), completeness.total.missing,
         _url("reports:completeness", home.period.code, anchor="missing-title"),
@@ -168,6 +170,7 @@ def _province(home: Home, user) -> None:
     """A provincial officer's province: completeness of the current semester, agreements by status."""
     if home.period is not None:
         total = period_completeness(home.period, user).total
+        home.missing_count = total.missing
         completeness_url = _url("reports:completeness", home.period.code)
         home.figures += [
             Figure("expected", _("Reports expected from your province"), total.expected, completeness_url),

@@ -47,6 +47,30 @@ class SemesterFilter(django_filters.FilterSet):
         return queryset.to_lock() if value else queryset
 
 
+class UserFilter(django_filters.FilterSet):
+    q = django_filters.CharFilter(label=_("Search"), method="filter_search",
+                                  widget=forms.TextInput(attrs={"type": "search", "class": "form-control form-control-sm"}))
+    role = django_filters.ChoiceFilter(label=_("role"), choices=[(r.value, r.label) for r in Role], field_name="groups__name",
+                                       empty_label=_("All"), widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    department = django_filters.ModelChoiceFilter(label=_("department"), queryset=Department.objects.all(),
+                                                  field_name="staff_profile__department", empty_label=_("All"),
+                                                  widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    is_active = django_filters.BooleanFilter(label=_("active"), widget=forms.Select(
+        choices=[("", _("All")), ("true", _("Yes")), ("false", _("No"))], attrs={"class": "form-select form-select-sm"}))
+
+    class Meta:
+        model = get_user_model()
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        from django.db.models import Q
+
+        for term in value.split():
+            queryset = queryset.filter(Q(username__icontains=term) | Q(first_name__icontains=term)
+                                       | Q(last_name__icontains=term) | Q(email__icontains=term))
+        return queryset
+
+
 def _role_choices():
     return [("", "–")] + [(role.value, role.label) for role in Role]
 
@@ -83,3 +107,14 @@ class StaffForm(DeskForm):
 
     def clean_role(self):
         return Role(self.cleaned_data["role"])
+
+
+class EmailChoicesForm(DeskForm):
+    """One check box per kind of notification: also send it by e-mail."""
+
+    def __init__(self, *args, **kwargs):
+        from desk.models import NotificationKind
+
+        super().__init__(*args, **kwargs)
+        for kind in NotificationKind:
+            self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False)

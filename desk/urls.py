@@ -12,6 +12,12 @@ urlpatterns = [
     path("password/<uidb64>/<token>/", auth_views.PasswordResetConfirmView.as_view(
         template_name="desk/password_set.html", success_url=reverse_lazy("login"), reset_url_token="choose",
     ), name="password_set"),
+    # Notifications: the bell's list, opening one (marks it read), e-mail choices.
+    path("notifications/", views.notification_list, name="notifications"),
+    path("notifications/<int:pk>/", views.notification_open, name="notification_open"),
+    path("notifications/read/", views.notifications_read, name="notifications_read"),
+    path("notifications/email/", views.email_choices, name="email_choices"),
+    path("reports/<period:period>/remind/", views.remind_missing, name="remind_missing"),
     # Management (administrators): semesters, users.
     path("manage/semesters/", views.SemesterListView.as_view(), name="semesters"),
     path("manage/semesters/new/", views.semester_create, name="semester_create"),

@@ -17,7 +17,7 @@ from django_tables2 import SingleTableMixin
 from agreements.models import Department, Province
 from desk import services
 from desk.figures import home_for
-from desk.forms import DueDateForm, LockForm, SemesterCreateForm, SemesterFilter, StaffForm
+from desk.forms import DueDateForm, LockForm, SemesterCreateForm, SemesterFilter, StaffForm, UserFilter
 from desk.tables import SemesterTable, UserTable, account_role
 from mrd_ngo.roles import user_department_id, user_province_id
 from mrd_ngo.spreadsheets import FilteredExportMixin
@@ -43,6 +43,7 @@ def home(request):
         "home": home,
         "department": Department.objects.filter(pk=department_id).first() if department_id else None,
         "province": Province.objects.filter(pk=province_id).first() if province_id else None,
+        "can_remind": request.user.has_perm("desk.add_ngoreminder"),
     })
 
 
@@ -136,7 +137,7 @@ class UserListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMi
     raise_exception = True
     export_basename = "users"
     table_class = UserTable
-    filterset_fields = ["is_active"]
+    filterset_class = UserFilter
     template_name = "desk/user_list.html"
     table_pagination = {"per_page": 50}
 
@@ -184,3 +185,89 @@ def user_edit(request, pk):
             return redirect("desk:users")
     return render(request, "desk/user_form.html", {"form": form, "account": account, "inviting": False},
                   status=400 if form.errors else 200)
+
+
+# ---- Notifications ---------------------------------------------------------------------------
+
+
+@login_required
+def notification_list(request):
+    """The user's notifications, newest first; unread ones stand out until opened."""
+    from desk.models import Notification
+    from mrd_ngo.paging import page_of
+
+    notifications = Notification.objects.filter(recipient=request.user)
+    return render(request, "desk/notification_list.html", {
+        "notifications": page_of(request, notifications, param="page", per_page=30, anchor="notifications"),
+        "unread": notifications.unread().count(),
+    })
+
+
+@login_required
+def notification_open(request, pk):
+    """Open a notification: it is marked read, and the page it is about opens."""
+    from django.utils import timezone
+    from django.utils.http import url_has_allowed_host_and_scheme
+
+    from desk.models import Notification
+
+    notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
+    if notification.read_at is None:
+        notification.read_at = timezone.now()
+        notification.save(update_fields=["read_at"])
+    safe = url_has_allowed_host_and_scheme(notification.url, allowed_hosts={request.get_host()})
+    return redirect(notification.url if notification.url and safe else "desk:notifications")
+
+
+@login_required
+def notifications_read(request):
+    """Mark every notification read (POST)."""
+    from django.utils import timezone
+
+    from desk.models import Notification
+
+    if request.method == "POST":
+        Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    return redirect("desk:notifications")
+
+
+@login_required
+def email_choices(request):
+    """Per kind of notification: also by e-mail, or only in the app."""
+    from desk.forms import EmailChoicesForm
+    from desk.models import EmailChoice, NotificationKind
+
+    current = {c.kind: c.by_email for c in EmailChoice.objects.filter(user=request.user)}
+    initial = {kind.value: current.get(kind.value, True) for kind in NotificationKind}
+    form = EmailChoicesForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        for kind in NotificationKind:
+            EmailChoice.objects.update_or_create(user=request.user, kind=kind.value,
+                                                 defaults={"by_email": form.cleaned_data[kind.value]})
+        messages.success(request, _("Your choices are saved."))
+        return redirect("desk:notifications")
+    return render(request, "desk/email_choices.html", {"form": form, "has_email": bool(request.user.email)})
+
+
+# ---- Reminders to NGOs -----------------------------------------------------------------------
+
+
+@login_required
+@permission_required("desk.add_ngoreminder", raise_exception=True)
+def remind_missing(request, period):
+    """One click: a reminder to every NGO that has not reported for the semester (once per NGO and day)."""
+    from desk.reminders import remind_missing as send
+    from mrd_ngo.khmer import format_number
+    from django.utils.translation import get_language
+
+    period = ReportingPeriod.objects.get_by_code_or_404(period)
+    if request.method != "POST":
+        return redirect("desk:home")
+    run = send(by=request.user, period=period)
+    lang = get_language()
+    messages.success(request, _("Reminders queued for %(sent)s NGOs; %(today)s were already reminded today.") % {
+        "sent": format_number(len(run.sent), lang), "today": format_number(run.already_today, lang)})
+    if run.without_address:
+        messages.warning(request, _("No e-mail address for: %(ngos)s.") % {
+            "ngos": ", ".join(ngo.name for ngo in run.without_address[:20])})
+    return redirect("desk:home")

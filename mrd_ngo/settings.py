@@ -99,6 +99,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mrd_ngo.context_processors.role",
+                "desk.context_processors.notifications",
             ],
         },
     },

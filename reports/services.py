@@ -23,6 +23,7 @@ from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.access import may_review
 from mrd_ngo.khmer import semester_label
 from mrd_ngo.roles import Role, user_province_id, user_role
+from reports import signals
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, PeriodLockChange, ProgressReport, ReportingPeriod
 
@@ -404,6 +405,7 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
     current.full_clean()
     with pghistory.context(user=user.pk):
         current.save()
+    signals.report_submitted.send(sender=ProgressReport, report=current, by=user)
     return current
 
 
@@ -430,6 +432,7 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
     current.full_clean()
     with pghistory.context(user=user.pk):
         current.save()
+    signals.report_returned.send(sender=ProgressReport, report=current, by=user)
     return current
 
 
@@ -452,6 +455,7 @@ def report_accept(*, user, report: ProgressReport, version: int | None = None) -
     current.full_clean()
     with pghistory.context(user=user.pk):
         current.save()
+    signals.report_accepted.send(sender=ProgressReport, report=current, by=user)
     return current
 
 

@@ -1,0 +1,11 @@
+"""Template context of every page: the number on the notification bell."""
+
+
+def notifications(request):
+    """Unread notifications of the logged-in user (one small indexed query per page)."""
+    user = getattr(request, "user", None)
+    if user is None or not user.is_authenticated:
+        return {}
+    from desk.models import Notification
+
+    return {"unread_notifications": Notification.objects.filter(recipient=user).unread().count()}
