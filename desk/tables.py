@@ -1,5 +1,6 @@
 """Tables of the management pages (django-tables2); `value_*` are the cells of their CSV/XLSX exports."""
 import django_tables2 as tables
+from django.utils.html import format_html
 from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -10,7 +11,17 @@ from mrd_ngo.roles import PRECEDENCE, Role
 from reports.models import ReportingPeriod
 
 
-class SemesterTable(CellAttrsOnceMixin, tables.Table):
+class StackedOnPhonesMixin(CellAttrsOnceMixin):
+    """Each cell carries its column's name (`data-label`): on a phone the `stack-table` rows become
+    blocks, one labelled line per cell, instead of a table scrolling sideways (static/css/app.css)."""
+
+    def before_render(self, request):
+        super().before_render(request)
+        for column in self.columns:
+            column.td_attrs_html = format_html('{} data-label="{}"', column.td_attrs_html, str(column.header))
+
+
+class SemesterTable(StackedOnPhonesMixin, tables.Table):
     semester = tables.Column(verbose_name=_("Semester"), empty_values=(), order_by=("year", "half"),
                              linkify=("desk:semester_edit", {"period": tables.A("code")}))
     code = tables.Column(verbose_name=_("code"), empty_values=(), orderable=False)
@@ -38,7 +49,7 @@ class SemesterTable(CellAttrsOnceMixin, tables.Table):
         return value
 
 
-class UserTable(CellAttrsOnceMixin, tables.Table):
+class UserTable(StackedOnPhonesMixin, tables.Table):
     username = tables.Column(verbose_name=_("user name"), linkify=("desk:user_edit", {"pk": tables.A("pk")}))
     full_name = tables.Column(verbose_name=_("name"), empty_values=(), order_by=("last_name", "first_name"))
     email = tables.Column(verbose_name=_("e-mail"))

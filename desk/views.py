@@ -54,7 +54,6 @@ class SemesterListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExpo
     """Every semester, with its due date and lock; `?to_lock=true` those to lock now."""
 
     permission_required = "reports.change_reportingperiod"
-    raise_exception = True
     export_basename = "semesters"
     table_class = SemesterTable
     filterset_class = SemesterFilter
@@ -134,7 +133,6 @@ class UserListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMi
     """Every staff account with its role, department and province (administrators only)."""
 
     permission_required = "auth.change_user"
-    raise_exception = True
     export_basename = "users"
     table_class = UserTable
     filterset_class = UserFilter
