@@ -236,3 +236,20 @@ class NGOTable(RegistryTable):
 
     def value_is_active(self, value):
         return str(_("Yes") if value else _("No"))
+
+
+class ExpiringBoardTable(tables.Table):
+    """The expiring board as a spreadsheet: every agreement of every group (or of one), its group named."""
+
+    group = tables.Column(verbose_name=_("group"), accessor="board_group_label", orderable=False)
+    ngo = tables.Column(verbose_name=_("NGO"), accessor="ngo__name", orderable=False)
+    acronym = tables.Column(verbose_name=_("acronym"), accessor="ngo__acronym", orderable=False)
+    reference_number = tables.Column(verbose_name=_("reference number"), orderable=False)
+    valid_to = tables.Column(verbose_name=_("valid to"), orderable=False)
+    days_to_end = tables.Column(verbose_name=_("days left"), orderable=False)
+    department = tables.Column(verbose_name=_("MRD department"), accessor="department__name", orderable=False)
+    mrd_focal_person = tables.Column(verbose_name=_("ministry focal person"), orderable=False)
+    mrd_focal_email = tables.Column(verbose_name=_("ministry focal person e-mail"), orderable=False)
+    ngo_focal_person = tables.Column(verbose_name=_("NGO focal person"), orderable=False)
+    ngo_focal_email = tables.Column(verbose_name=_("NGO focal person e-mail"), orderable=False)
+    flag = tables.Column(verbose_name=_("flag"), accessor="open_flag_note", orderable=False, default="")
