@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus, NGOKind, NoticeThreshold
 from mrd_ngo.access import RestrictedQuerySet
-from mrd_ngo.khmer import normalize_khmer
+from mrd_ngo.khmer import khmer_collation_key, normalize_khmer
 
 
 def search_terms(query: str) -> list[str]:
@@ -144,6 +144,14 @@ class Village(BilingualName):
         ]
 
 
+def ngo_name_ordering(prefix: str = "", lang: str | None = None) -> list[str]:
+    """The fields that order NGOs by name in `lang` (the active language by default); `prefix` reaches them
+    from another model (`ngo__`). Khmer: the ICU Khmer sort key, NGOs without a Khmer name last."""
+    if (lang or get_language()) == "en":
+        return [f"{prefix}name_en", f"{prefix}name_km"]
+    return [f"{prefix}name_km_order", f"{prefix}name_en"]
+
+
 class NGOQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
         """An NGO touches a province when one of its agreements covers it (an expired one too)."""
@@ -157,6 +165,10 @@ class NGOQuerySet(RestrictedQuerySet):
         here, so they never reveal where an NGO works outside what the user may see.
         """
         return self.filter(Exists(agreements.filter(ngo=OuterRef("pk")).order_by()))
+
+    def in_name_order(self, lang: str | None = None):
+        """NGOs in the order of their names in `lang` (the page's): Khmer dictionary order in Khmer, English names in English."""
+        return self.order_by(*ngo_name_ordering(lang=lang))
 
     def search(self, query: str):
         """NGOs whose Khmer or English name or acronym contains every word of `query` (Khmer folded)."""
@@ -175,7 +187,7 @@ class NGOQuerySet(RestrictedQuerySet):
 
 # search_text and the name keys are derived from the names, so they are left out of the history.
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-                 exclude=["search_text", "name_km_key", "name_en_key"])
+                 exclude=["search_text", "name_km_key", "name_en_key", "name_km_order"])
 class NGO(BilingualName):
     """A non-governmental organisation that works, or worked, with the ministry."""
 
@@ -199,6 +211,8 @@ class NGO(BilingualName):
     # (the registry's rule, checked by the form and enforced here, so two people saving at once cannot both win).
     name_km_key = models.CharField(max_length=255, editable=False, default="")
     name_en_key = models.CharField(max_length=255, editable=False, default="")
+    # The Khmer name's ICU sort key (mrd_ngo.khmer.khmer_collation_key): Khmer pages sort NGOs by it.
+    name_km_order = models.CharField(max_length=600, editable=False, default="", db_collation="C")
 
     objects = NGOQuerySet.as_manager()
 
@@ -218,10 +232,11 @@ class NGO(BilingualName):
         indexes = [
             models.Index(fields=["name_km"], name="ngo_name_km_order"),
             models.Index(fields=["name_en", "name_km"], name="ngo_name_en_order"),
+            models.Index(fields=["name_km_order", "name_en"], name="ngo_name_km_collated"),
         ]
 
     SEARCHED_FIELDS = frozenset({"name_km", "name_en", "acronym"})
-    DERIVED_FIELDS = ("search_text", "name_km_key", "name_en_key")
+    DERIVED_FIELDS = ("search_text", "name_km_key", "name_en_key", "name_km_order")
 
     def make_search_text(self) -> str:
         """The search key of this NGO: its names and acronym, folded."""
@@ -232,6 +247,8 @@ class NGO(BilingualName):
         self.search_text = self.make_search_text()
         self.name_km_key = normalize_khmer(self.name_km)[:255]
         self.name_en_key = normalize_khmer(self.name_en)[:255]
+        # Without a Khmer name: after every Khmer key ("~" sorts after hex digits), by the English name.
+        self.name_km_order = (khmer_collation_key(self.name_km) if self.name_km else "~" + self.name_en.casefold())[:600]
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()

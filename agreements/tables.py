@@ -11,7 +11,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 import django_tables2 as tables
-from agreements.models import NGO, Agreement
+from agreements.models import NGO, Agreement, ngo_name_ordering
 from django_tables2 import utils as tables_utils
 from mrd_ngo.khmer import format_date, format_number
 
@@ -154,8 +154,8 @@ class AgreementTable(RegistryTable):
         return record.ngo.name
 
     def order_ngo(self, queryset, is_descending):
-        field = _name_field("ngo__")
-        return queryset.order_by(f"-{field}" if is_descending else field, "valid_from"), True
+        fields = ngo_name_ordering("ngo__")
+        return queryset.order_by(*(f"-{field}" if is_descending else field for field in fields), "valid_from"), True
 
     def render_status(self, record):
         status = record.status
@@ -225,8 +225,8 @@ class NGOTable(RegistryTable):
         return first or second
 
     def order_name(self, queryset, is_descending):
-        field = _name_field()
-        return queryset.order_by(f"-{field}" if is_descending else field), True
+        fields = ngo_name_ordering()
+        return queryset.order_by(*(f"-{field}" if is_descending else field for field in fields)), True
 
     def render_kind(self, record):
         return record.get_kind_display()

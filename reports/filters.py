@@ -15,7 +15,7 @@ ALL = _("All")
 
 
 def visible_ngos(request):
-    return NGO.objects.visible_to(request.user).order_by("name_en", "name_km") if request else NGO.objects.none()
+    return NGO.objects.visible_to(request.user).in_name_order() if request else NGO.objects.none()
 
 
 class NGOFilter(django_filters.ModelChoiceFilter):
