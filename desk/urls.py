@@ -18,6 +18,9 @@ urlpatterns = [
     path("notifications/read/", views.notifications_read, name="notifications_read"),
     path("notifications/email/", views.email_choices, name="email_choices"),
     path("reports/<period:period>/remind/", views.remind_missing, name="remind_missing"),
+    # Calendar feed: the page to get or revoke the private address, and the address itself.
+    path("calendar/", views.calendar_page, name="calendar"),
+    path("calendar/<str:key>.ics", views.calendar_feed, name="calendar_feed"),
     # Management (administrators): semesters, users.
     path("manage/semesters/", views.SemesterListView.as_view(), name="semesters"),
     path("manage/semesters/new/", views.semester_create, name="semester_create"),

@@ -269,3 +269,48 @@ def remind_missing(request, period):
         messages.warning(request, _("No e-mail address for: %(ngos)s.") % {
             "ngos": ", ".join(ngo.name for ngo in run.without_address[:20])})
     return redirect("desk:home")
+
+
+# ---- Calendar feed ---------------------------------------------------------------------------
+
+
+@login_required
+def calendar_page(request):
+    """The user's private calendar address: make one, replace it (the old one stops working), or stop it."""
+    from django.conf import settings
+
+    from desk.models import CalendarFeed, new_feed_key
+
+    feed = CalendarFeed.objects.filter(user=request.user).first()
+    if request.method == "POST":
+        if request.POST.get("action") == "stop":
+            CalendarFeed.objects.filter(user=request.user).delete()
+            messages.success(request, _("Your calendar address no longer works."))
+        else:
+            CalendarFeed.objects.update_or_create(user=request.user, defaults={"key": new_feed_key()})
+            messages.success(request, _("Your calendar address is ready. Any address given before no longer works."))
+        return redirect("desk:calendar")
+    address = None
+    if feed is not None:
+        from django.urls import reverse
+
+        address = settings.SITE_URL + reverse("desk:calendar_feed", args=[feed.key])
+    return render(request, "desk/calendar.html", {"feed": feed, "address": address})
+
+
+def calendar_feed(request, key):
+    """The iCalendar file behind a private address (no login: the key is the secret). `?lang=en` for English."""
+    from django.http import Http404, HttpResponse
+
+    from desk.calendar import calendar_text
+    from desk.models import CalendarFeed
+    from mrd_ngo.roles import user_role
+
+    feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
+    if feed is None or user_role(feed.user) is None:
+        raise Http404
+    lang = "en" if request.GET.get("lang") == "en" else "km"
+    response = HttpResponse(calendar_text(feed.user, lang), content_type="text/calendar; charset=utf-8")
+    response["Content-Disposition"] = 'inline; filename="mrd-ngo.ics"'
+    response["Cache-Control"] = "private, max-age=900"
+    return response

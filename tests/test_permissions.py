@@ -154,6 +154,25 @@ def cases(w):
          expect(provincial=403, officer=403)),
         ("summary_xlsx_status", reverse("reports:summary_document_status", args=[period, "xlsx", "en"]), "get",
          expect()),
+        # Daily work (desk): every signed-in person has a home page, notifications and a calendar page (an
+        # account without a role sees only a message there); management is for administrators; reminders
+        # to NGOs are sent by those who chase reports (data-entry officers, administrators).
+        ("home", reverse("desk:home"), "get", expect(no_role=200)),
+        ("notifications", reverse("desk:notifications"), "get", expect(no_role=200)),
+        ("email_choices", reverse("desk:email_choices"), "get", expect(no_role=200)),
+        ("calendar", reverse("desk:calendar"), "get", expect(no_role=200)),
+        ("remind_missing", reverse("desk:remind_missing", args=[period]), "post",
+         {**expect(provincial=403, head=403), "officer": POST_OK, "admin": POST_OK}),
+        ("semesters", reverse("desk:semesters"), "get", ADMIN_ONLY),
+        ("semesters_export", reverse("desk:semesters") + "?_export=csv", "get", ADMIN_ONLY),
+        ("semester_create", reverse("desk:semester_create"), "get", ADMIN_ONLY),
+        ("semester_edit", reverse("desk:semester_edit", args=[period]), "get", ADMIN_ONLY),
+        # The matrix posts no reason: the administrator gets the form back with its error (400), others 403.
+        ("semester_lock", reverse("desk:semester_lock", args=[period]), "post", {**ADMIN_ONLY, "admin": 400}),
+        ("users", reverse("desk:users"), "get", ADMIN_ONLY),
+        ("users_export", reverse("desk:users") + "?_export=xlsx", "get", ADMIN_ONLY),
+        ("user_create", reverse("desk:user_create"), "get", ADMIN_ONLY),
+        ("user_edit", reverse("desk:user_edit", args=[w["flag"].follow_up_by_id]), "get", ADMIN_ONLY),
         # Django admin: administrators only
         ("admin", "/admin/", "get", {"anonymous": 302, "no_role": 302, "provincial": 302, "officer": 302, "head": 302,
                                      "admin": 200}),  # 302: to the admin's own login page
@@ -163,11 +182,14 @@ def test_every_url_of_the_app_is_in_the_matrix(world):
     """A new page must join the matrix: access rules are tested for every URL."""
     covered = {get_resolver().resolve(url.split("?")[0]).view_name for _label, url, _method, _codes in cases(world)}
     resolver = get_resolver()
-    names = {f"{app}:{name}" for app in ("agreements", "reports")
+    names = {f"{app}:{name}" for app in ("agreements", "reports", "desk")
              for name in resolver.namespace_dict[app][1].reverse_dict if isinstance(name, str)}
     # Redirects and helpers of the pages above, tested in their own modules.
     helpers = {"reports:completeness_current", "reports:summary_latest", "reports:villages", "reports:import_confirm",
-               "agreements:agreement_sign", "agreements:agreement_checklist"}
+               "agreements:agreement_sign", "agreements:agreement_checklist",
+               # Tested in tests/desk: a notification opens only for its recipient (404 otherwise); the
+               # calendar file and the password link answer to their secret key, not to a session.
+               "desk:notification_open", "desk:notifications_read", "desk:calendar_feed", "desk:password_set"}
     assert sorted(names - helpers - covered) == []
 
 
