@@ -1,6 +1,5 @@
 """Tables of the management pages (django-tables2); `value_*` are the cells of their CSV/XLSX exports."""
 import django_tables2 as tables
-from django.utils.html import format_html
 from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
@@ -12,13 +11,8 @@ from reports.models import ReportingPeriod
 
 
 class StackedOnPhonesMixin(CellAttrsOnceMixin):
-    """Each cell carries its column's name (`data-label`): on a phone the `stack-table` rows become
-    blocks, one labelled line per cell, instead of a table scrolling sideways (static/css/app.css)."""
-
-    def before_render(self, request):
-        super().before_render(request)
-        for column in self.columns:
-            column.td_attrs_html = format_html('{} data-label="{}"', column.td_attrs_html, str(column.header))
+    """A `stack-table`: on a phone its rows become blocks, one line per cell labelled with its column
+    (`data-label`, written by agreements/table.html), instead of a table scrolling sideways."""
 
 
 class SemesterTable(StackedOnPhonesMixin, tables.Table):
