@@ -1,4 +1,5 @@
 """Template context of every page: the number on the notification bell."""
+from desk.models import Notification
 
 
 def notifications(request):
@@ -6,6 +7,4 @@ def notifications(request):
     user = getattr(request, "user", None)
     if user is None or not user.is_authenticated:
         return {}
-    from desk.models import Notification
-
     return {"unread_notifications": Notification.objects.filter(recipient=user).unread().count()}

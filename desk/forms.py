@@ -2,10 +2,12 @@
 import django_filters
 from django import forms
 from django.contrib.auth import get_user_model
+from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import DATE_WIDGET
 from agreements.models import Department, Province
+from desk.models import NotificationKind
 from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
 from mrd_ngo.roles import Role
 from reports.models import ReportingPeriod
@@ -63,8 +65,6 @@ class UserFilter(django_filters.FilterSet):
         fields = []
 
     def filter_search(self, queryset, name, value):
-        from django.db.models import Q
-
         for term in value.split():
             queryset = queryset.filter(Q(username__icontains=term) | Q(first_name__icontains=term)
                                        | Q(last_name__icontains=term) | Q(email__icontains=term))
@@ -113,8 +113,6 @@ class EmailChoicesForm(DeskForm):
     """One check box per kind of notification: also send it by e-mail."""
 
     def __init__(self, *args, **kwargs):
-        from desk.models import NotificationKind
-
         super().__init__(*args, **kwargs)
         for kind in NotificationKind:
             self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False)

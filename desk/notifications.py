@@ -8,9 +8,17 @@ from django.core.mail import send_mail
 from django.db import transaction
 from django.template.loader import render_to_string
 from django.urls import reverse
-from django.utils import translation
+from django.utils import timezone, translation
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
+from django.utils.translation import gettext as _
+
+from agreements.models import StaffProfile
+from desk.models import EmailChoice, Notification, NotificationKind
+from desk.tasks import send_invitation_email, send_notification_email
+from mrd_ngo.khmer import format_date, format_number, semester_label
+from mrd_ngo.roles import Role
+from reports.models import ReportingPeriod
 
 
 def password_set_url(user) -> str:
@@ -21,8 +29,6 @@ def password_set_url(user) -> str:
 
 def send_invitation(*, user) -> None:
     """Queue the invitation e-mail (the worker sends it once the account is saved)."""
-    from desk.tasks import send_invitation_email
-
     if user.email:
         transaction.on_commit(lambda: send_invitation_email.enqueue(user_id=user.pk))
 
@@ -54,9 +60,6 @@ def _active(users):
 
 def reviewers_of(report) -> list:
     """Who reviews `report`: the heads of the department that follows its agreement, else the administrators."""
-    from agreements.models import StaffProfile
-    from mrd_ngo.roles import Role
-
     User = get_user_model()
     department_id = report.agreement.department_id
     heads = []
@@ -74,9 +77,6 @@ def notify(*, recipients, kind: str, message, url: str = "", key: str = "", by=N
     `message` is a function called with the language active, returning the text; `key` makes a
     notification that must go out once per recipient (a second `notify` with it writes nothing).
     """
-    from desk.models import EmailChoice, Notification
-    from desk.tasks import send_notification_email
-
     recipients = [user for user in _active(recipients) if by is None or user.pk != by.pk]
     if not recipients:
         return []
@@ -99,9 +99,7 @@ def notify(*, recipients, kind: str, message, url: str = "", key: str = "", by=N
 
 def notification_email(*, notification_id: int) -> str:
     """Send one notification by e-mail (Khmer, then English), once."""
-    from django.utils import timezone
 
-    from desk.models import Notification
 
     with transaction.atomic():
         notification = Notification.objects.select_for_update().select_related("recipient").get(pk=notification_id)
@@ -116,15 +114,12 @@ def notification_email(*, notification_id: int) -> str:
 
 
 def _report_words(report) -> dict:
-    from mrd_ngo.khmer import semester_label
 
     return {"ngo": report.ngo.name, "period": semester_label(report.period.year, report.period.half, translation.get_language())}
 
 
 def on_report_submitted(sender, *, report, by, **kwargs):
-    from django.utils.translation import gettext as _
 
-    from desk.models import NotificationKind
 
     notify(recipients=reviewers_of(report), kind=NotificationKind.REPORT_SUBMITTED, by=by, url=report.get_absolute_url(),
            message=lambda: _("The report of %(ngo)s for %(period)s is submitted and waits for your review.")
@@ -132,9 +127,7 @@ def on_report_submitted(sender, *, report, by, **kwargs):
 
 
 def on_report_returned(sender, *, report, by, **kwargs):
-    from django.utils.translation import gettext as _
 
-    from desk.models import NotificationKind
 
     notify(recipients=[report.created_by, report.submitted_by], kind=NotificationKind.REPORT_RETURNED, by=by,
            url=report.get_absolute_url(),
@@ -143,9 +136,7 @@ def on_report_returned(sender, *, report, by, **kwargs):
 
 
 def on_report_accepted(sender, *, report, by, **kwargs):
-    from django.utils.translation import gettext as _
 
-    from desk.models import NotificationKind
 
     notify(recipients=[report.created_by, report.submitted_by], kind=NotificationKind.REPORT_ACCEPTED, by=by,
            url=report.get_absolute_url(),
@@ -153,9 +144,7 @@ def on_report_accepted(sender, *, report, by, **kwargs):
 
 
 def on_agreement_flagged(sender, *, flag, by, **kwargs):
-    from django.utils.translation import gettext as _
 
-    from desk.models import NotificationKind
 
     agreement = flag.agreement
     notify(recipients=[flag.follow_up_by], kind=NotificationKind.FLAG, by=by, url=agreement.get_absolute_url(),
@@ -164,11 +153,7 @@ def on_agreement_flagged(sender, *, flag, by, **kwargs):
 
 
 def on_renewal_started(sender, *, agreement, successor, by, **kwargs):
-    from django.utils.translation import gettext as _
 
-    from agreements.models import StaffProfile
-    from desk.models import NotificationKind
-    from mrd_ngo.roles import Role
 
     if agreement.department_id is None:
         return
@@ -183,13 +168,7 @@ def on_renewal_started(sender, *, agreement, successor, by, **kwargs):
 
 def notify_deadlines(today=None, days_before=(14, 3)) -> int:
     """Tell the officers who enter reports that the current semester's reports are due in 14 and 3 days (once each)."""
-    from django.utils import timezone
-    from django.utils.translation import gettext as _
 
-    from desk.models import NotificationKind
-    from mrd_ngo.khmer import format_date, format_number, semester_label
-    from mrd_ngo.roles import Role
-    from reports.models import ReportingPeriod
 
     today = today or timezone.localdate()
     period = ReportingPeriod.objects.current(today)

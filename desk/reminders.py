@@ -17,6 +17,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 
 from agreements.models import Agreement
+from desk.models import NGOReminder
+from desk.tasks import send_reminder_email
 from reports.completeness import period_completeness
 
 
@@ -31,9 +33,6 @@ class ReminderRun:
 
 def remind_missing(*, by, period) -> ReminderRun:
     """Queue a reminder to every NGO that has not reported for `period` (those `by` may see), once per NGO and day."""
-    from desk.models import NGOReminder
-    from desk.tasks import send_reminder_email
-
     if not by.has_perm("desk.add_ngoreminder"):
         raise PermissionDenied(_("You may not send reminders."))
     today = timezone.localdate()
@@ -66,7 +65,6 @@ def remind_missing(*, by, period) -> ReminderRun:
 
 def reminder_email(*, reminder_id: int) -> str:
     """Send one reminder (Khmer, then English), once."""
-    from desk.models import NGOReminder
 
     with transaction.atomic():
         reminder = NGOReminder.objects.select_for_update().select_related("ngo", "period").get(pk=reminder_id)

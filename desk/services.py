@@ -16,6 +16,7 @@ from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from agreements.models import Department, Province, StaffProfile
+from desk.notifications import send_invitation
 from mrd_ngo.roles import Role, user_role
 from reports.models import ReportingPeriod
 from reports.semesters import semester_bounds
@@ -94,8 +95,6 @@ def _place(user, *, role: Role, department: Department | None, province: Provinc
 def user_invite(*, by, username: str, first_name: str, last_name: str, email: str, role: Role,
                 department: Department | None, province: Province | None):
     """Create a staff account without a password; they choose one through the link e-mailed to them."""
-    from desk.notifications import send_invitation
-
     _require_admin(by)
     User = get_user_model()
     problems = _check_placement(role, department, province)

@@ -1,6 +1,8 @@
 """Background tasks of the daily-work app, run by `manage.py db_worker`: e-mails are sent there, never in a request."""
 from django_tasks import task
 
+# Each task imports the module that does the work when it runs: those modules queue these tasks.
+
 
 @task()
 def send_invitation_email(*, user_id: int) -> str:

@@ -4,22 +4,35 @@ The home page replaces the old dashboard (mrd_ngo/views.py). Management pages ar
 administrators (Django permissions, refused with 403 like every other action a role may not take);
 their rules are in desk/services.py and reports/services.py.
 """
+from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
+from django.http import Http404, HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.utils import timezone
+from django.utils.http import url_has_allowed_host_and_scheme
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from agreements.models import Department, Province
-from desk import services
+from desk import reminders, services
+from desk.calendar import calendar_text
 from desk.figures import home_for
-from desk.forms import DueDateForm, LockForm, SemesterCreateForm, SemesterFilter, StaffForm, UserFilter
+from desk.forms import (
+    DueDateForm, EmailChoicesForm, LockForm, SemesterCreateForm, SemesterFilter, StaffForm, UserFilter,
+)
+from desk.models import CalendarFeed, EmailChoice, Notification, NotificationKind, new_feed_key
 from desk.tables import SemesterTable, UserTable, account_role
-from mrd_ngo.roles import user_department_id, user_province_id
+from mrd_ngo.khmer import format_number
+from mrd_ngo.paging import page_of
+from mrd_ngo.roles import user_department_id, user_province_id, user_role
 from mrd_ngo.spreadsheets import FilteredExportMixin
 from reports import services as report_services
 from reports.models import ReportingPeriod
@@ -52,7 +65,6 @@ def home(request):
 
 class SemesterListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
     """Every semester, with its due date and lock; `?to_lock=true` those to lock now."""
-
     permission_required = "reports.change_reportingperiod"
     export_basename = "semesters"
     table_class = SemesterTable
@@ -131,7 +143,6 @@ def semester_lock(request, period):
 
 class UserListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
     """Every staff account with its role, department and province (administrators only)."""
-
     permission_required = "auth.change_user"
     export_basename = "users"
     table_class = UserTable
@@ -191,9 +202,6 @@ def user_edit(request, pk):
 @login_required
 def notification_list(request):
     """The user's notifications, newest first; unread ones stand out until opened."""
-    from desk.models import Notification
-    from mrd_ngo.paging import page_of
-
     notifications = Notification.objects.filter(recipient=request.user)
     return render(request, "desk/notification_list.html", {
         "notifications": page_of(request, notifications, param="page", per_page=30, anchor="notifications"),
@@ -204,11 +212,6 @@ def notification_list(request):
 @login_required
 def notification_open(request, pk):
     """Open a notification: it is marked read, and the page it is about opens."""
-    from django.utils import timezone
-    from django.utils.http import url_has_allowed_host_and_scheme
-
-    from desk.models import Notification
-
     notification = get_object_or_404(Notification, pk=pk, recipient=request.user)
     if notification.read_at is None:
         notification.read_at = timezone.now()
@@ -218,23 +221,16 @@ def notification_open(request, pk):
 
 
 @login_required
+@require_POST
 def notifications_read(request):
-    """Mark every notification read (POST)."""
-    from django.utils import timezone
-
-    from desk.models import Notification
-
-    if request.method == "POST":
-        Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
+    """Mark every notification read."""
+    Notification.objects.filter(recipient=request.user).unread().update(read_at=timezone.now())
     return redirect("desk:notifications")
 
 
 @login_required
 def email_choices(request):
     """Per kind of notification: also by e-mail, or only in the app."""
-    from desk.forms import EmailChoicesForm
-    from desk.models import EmailChoice, NotificationKind
-
     current = {c.kind: c.by_email for c in EmailChoice.objects.filter(user=request.user)}
     initial = {kind.value: current.get(kind.value, True) for kind in NotificationKind}
     form = EmailChoicesForm(request.POST or None, initial=initial)
@@ -251,17 +247,12 @@ def email_choices(request):
 
 
 @login_required
+@require_POST
 @permission_required("desk.add_ngoreminder", raise_exception=True)
 def remind_missing(request, period):
     """One click: a reminder to every NGO that has not reported for the semester (once per NGO and day)."""
-    from desk.reminders import remind_missing as send
-    from mrd_ngo.khmer import format_number
-    from django.utils.translation import get_language
-
     period = ReportingPeriod.objects.get_by_code_or_404(period)
-    if request.method != "POST":
-        return redirect("desk:home")
-    run = send(by=request.user, period=period)
+    run = reminders.remind_missing(by=request.user, period=period)
     lang = get_language()
     messages.success(request, _("Reminders queued for %(sent)s NGOs; %(today)s were already reminded today.") % {
         "sent": format_number(len(run.sent), lang), "today": format_number(run.already_today, lang)})
@@ -277,10 +268,6 @@ def remind_missing(request, period):
 @login_required
 def calendar_page(request):
     """The user's private calendar address: make one, replace it (the old one stops working), or stop it."""
-    from django.conf import settings
-
-    from desk.models import CalendarFeed, new_feed_key
-
     feed = CalendarFeed.objects.filter(user=request.user).first()
     if request.method == "POST":
         if request.POST.get("action") == "stop":
@@ -292,20 +279,12 @@ def calendar_page(request):
         return redirect("desk:calendar")
     address = None
     if feed is not None:
-        from django.urls import reverse
-
         address = settings.SITE_URL + reverse("desk:calendar_feed", args=[feed.key])
     return render(request, "desk/calendar.html", {"feed": feed, "address": address})
 
 
 def calendar_feed(request, key):
     """The iCalendar file behind a private address (no login: the key is the secret). `?lang=en` for English."""
-    from django.http import Http404, HttpResponse
-
-    from desk.calendar import calendar_text
-    from desk.models import CalendarFeed
-    from mrd_ngo.roles import user_role
-
     feed = CalendarFeed.objects.select_related("user").filter(key=key).first()
     if feed is None or user_role(feed.user) is None:
         raise Http404

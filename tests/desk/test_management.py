@@ -219,3 +219,12 @@ def test_provinces_have_one_provincial_department_each():
     assert Department.objects.filter(province__isnull=False).count() == Province.objects.count() == 25
     assert Department.objects.filter(province__isnull=True).count() == 8
     assert Department.objects.get(province__code="17").name_en == "Provincial Department of Rural Development, Siem Reap"
+
+
+def test_the_django_admin_renders_with_the_apps_khmer_fonts(client, admin_user):
+    admin_user.is_staff = True
+    admin_user.save()
+    client.force_login(admin_user)
+    page = client.get("/admin/agreements/department/").content.decode()
+    assert "css/fonts.css" in page and "css/admin.css" in page
+    assert "មន្ទីរអភិវឌ្ឍន៍ជនបទខេត្តសៀមរាប" in page  # the provincial departments are listed in Khmer
