@@ -120,8 +120,9 @@ class ExpiryNoticeAdmin(admin.ModelAdmin):
 
 @admin.register(models.StaffProfile)
 class StaffProfileAdmin(admin.ModelAdmin):
-    list_display = ["user", "province"]
-    list_select_related = ["user", "province"]
+    list_display = ["user", "department", "province"]
+    list_select_related = ["user", "department", "province"]
+    list_filter = ["department"]
 
 
 @admin.register(models.CoverageRate)

@@ -48,6 +48,8 @@ class AgreementFilter(django_filters.FilterSet):
                                             widget=DATE_WIDGET)
     ends_within = django_filters.ChoiceFilter(label=_("Ends within"), choices=ends_within_choices,
                                               method="filter_ends_within")
+    flagged = django_filters.BooleanFilter(label=_("Flagged for follow-up"), method="filter_flagged", widget=forms.Select(
+        choices=[("", _("All")), ("true", _("Yes"))]))
 
     class Meta:
         model = Agreement
@@ -68,6 +70,9 @@ class AgreementFilter(django_filters.FilterSet):
 
     def filter_ends_within(self, queryset, name, value):
         return queryset.filter(_ending_within(int(value)))
+
+    def filter_flagged(self, queryset, name, value):
+        return queryset.flagged() if value else queryset
 
 
 class NGOFilter(django_filters.FilterSet):

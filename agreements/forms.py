@@ -149,7 +149,7 @@ class AgreementForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, Ve
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
         ngos = NGO.objects.visible_to(user)
-        self.fields["ngo"].queryset = ngos.order_by("name_km" if get_language() == "km" else "name_en")
+        self.fields["ngo"].queryset = ngos.in_name_order()
         budget = self.fields["planned_budget_usd"]
         budget.validators.append(MinValueValidator(0, message=_("Cannot be negative.")))
         if self.instance.pk:

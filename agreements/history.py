@@ -17,7 +17,7 @@ from mrd_ngo.history import event_user_id, users_by_id
 from mrd_ngo.khmer import EMPTY, format_date, format_number
 
 # Fields that are bookkeeping, not something a person changed.
-HIDDEN_FIELDS = {"id", "created_at", "updated_at", "search_text", "name_km_key", "name_en_key", "document"}
+HIDDEN_FIELDS = {"id", "created_at", "updated_at", "search_text", "name_km_key", "name_en_key", "name_km_order", "document"}
 
 
 @dataclass

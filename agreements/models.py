@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements import rules
 from agreements.choices import AgreementStatus, NGOKind, NoticeThreshold
 from mrd_ngo.access import RestrictedQuerySet
-from mrd_ngo.khmer import normalize_khmer
+from mrd_ngo.khmer import khmer_collation_key, normalize_khmer
 
 
 def search_terms(query: str) -> list[str]:
@@ -72,14 +72,30 @@ class Sector(BilingualName):
 
 
 class Department(BilingualName):
-    """A technical department of the ministry that follows agreements."""
+    """A department of the ministry that follows agreements and whose staff review their reports.
+
+    Two kinds in one table: the ministry's technical departments (no province) and the 25 provincial
+    departments of rural development (each with its province, one per province). Agreements name the
+    department that follows them; a department head reviews only the reports of those agreements
+    (mrd_ngo/access.py).
+    """
 
     code = models.SlugField(_("code"), max_length=40, unique=True)
+    province = models.OneToOneField(
+        Province, on_delete=models.PROTECT, null=True, blank=True, related_name="department",
+        verbose_name=_("province"), help_text=_("Only for a provincial department of rural development."),
+    )
 
     class Meta:
-        ordering = ["code"]
+        # The technical departments first, then the provincial ones in the national order of provinces.
+        ordering = [models.F("province__code").asc(nulls_first=True), "code"]
         verbose_name = _("MRD department")
         verbose_name_plural = _("MRD departments")
+
+    @property
+    def is_provincial(self) -> bool:
+        """A provincial department of rural development (rather than a technical department)."""
+        return self.province_id is not None
 
 
 class Indicator(BilingualName):
@@ -129,6 +145,14 @@ class Village(BilingualName):
         ]
 
 
+def ngo_name_ordering(prefix: str = "", lang: str | None = None) -> list[str]:
+    """The fields that order NGOs by name in `lang` (the active language by default); `prefix` reaches them
+    from another model (`ngo__`). Khmer: the ICU Khmer sort key, NGOs without a Khmer name last."""
+    if (lang or get_language()) == "en":
+        return [f"{prefix}name_en", f"{prefix}name_km"]
+    return [f"{prefix}name_km_order", f"{prefix}name_en"]
+
+
 class NGOQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
         """An NGO touches a province when one of its agreements covers it (an expired one too)."""
@@ -142,6 +166,10 @@ class NGOQuerySet(RestrictedQuerySet):
         here, so they never reveal where an NGO works outside what the user may see.
         """
         return self.filter(Exists(agreements.filter(ngo=OuterRef("pk")).order_by()))
+
+    def in_name_order(self, lang: str | None = None):
+        """NGOs in the order of their names in `lang` (the page's): Khmer dictionary order in Khmer, English names in English."""
+        return self.order_by(*ngo_name_ordering(lang=lang))
 
     def search(self, query: str):
         """NGOs whose Khmer or English name or acronym contains every word of `query` (Khmer folded)."""
@@ -160,7 +188,7 @@ class NGOQuerySet(RestrictedQuerySet):
 
 # search_text and the name keys are derived from the names, so they are left out of the history.
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(),
-                 exclude=["search_text", "name_km_key", "name_en_key"])
+                 exclude=["search_text", "name_km_key", "name_en_key", "name_km_order"])
 class NGO(BilingualName):
     """A non-governmental organisation that works, or worked, with the ministry."""
 
@@ -184,6 +212,8 @@ class NGO(BilingualName):
     # (the registry's rule, checked by the form and enforced here, so two people saving at once cannot both win).
     name_km_key = models.CharField(max_length=255, editable=False, default="")
     name_en_key = models.CharField(max_length=255, editable=False, default="")
+    # The Khmer name's ICU sort key (mrd_ngo.khmer.khmer_collation_key): Khmer pages sort NGOs by it.
+    name_km_order = models.CharField(max_length=600, editable=False, default="", db_collation="C")
 
     objects = NGOQuerySet.as_manager()
 
@@ -203,10 +233,11 @@ class NGO(BilingualName):
         indexes = [
             models.Index(fields=["name_km"], name="ngo_name_km_order"),
             models.Index(fields=["name_en", "name_km"], name="ngo_name_en_order"),
+            models.Index(fields=["name_km_order", "name_en"], name="ngo_name_km_collated"),
         ]
 
     SEARCHED_FIELDS = frozenset({"name_km", "name_en", "acronym"})
-    DERIVED_FIELDS = ("search_text", "name_km_key", "name_en_key")
+    DERIVED_FIELDS = ("search_text", "name_km_key", "name_en_key", "name_km_order")
 
     def make_search_text(self) -> str:
         """The search key of this NGO: its names and acronym, folded."""
@@ -217,6 +248,8 @@ class NGO(BilingualName):
         self.search_text = self.make_search_text()
         self.name_km_key = normalize_khmer(self.name_km)[:255]
         self.name_en_key = normalize_khmer(self.name_en)[:255]
+        # Without a Khmer name: after every Khmer key ("~" sorts after hex digits), by the English name.
+        self.name_km_order = (khmer_collation_key(self.name_km) if self.name_km else "~" + self.name_en.casefold())[:600]
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()
@@ -327,6 +360,10 @@ class AgreementQuerySet(RestrictedQuerySet):
             models.Prefetch("renews", queryset=visible, to_attr="visible_predecessor"),
             models.Prefetch("successor", queryset=visible, to_attr="visible_successor"),
         )
+
+    def flagged(self):
+        """Agreements with a flag not yet cleared (an administrator's follow-up in progress)."""
+        return self.filter(Exists(AgreementFlag.objects.filter(agreement=OuterRef("pk"), cleared_at__isnull=True)))
 
     def with_open_flags(self):
         """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
@@ -656,11 +693,14 @@ class StaffRole(get_user_model().groups.through):
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), obj_field=None)
 class StaffProfile(models.Model):
-    """What the app knows of a user beyond Django's: a provincial officer's province."""
+    """What the app knows of a user beyond Django's: their department, and a provincial officer's province."""
 
     user = models.OneToOneField(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="staff_profile")
     province = models.ForeignKey(
         Province, on_delete=models.PROTECT, null=True, blank=True, related_name="officers", verbose_name=_("province")
+    )
+    department = models.ForeignKey(
+        Department, on_delete=models.PROTECT, null=True, blank=True, related_name="staff", verbose_name=_("department")
     )
 
     class Meta:

@@ -74,3 +74,22 @@ def load_reference_data(apps) -> None:
                 "unit_en": unit_en, "disaggregated_by_sex": by_sex, "is_key": key, "order": order,
             },
         )
+
+
+def provincial_department_names(province) -> tuple[str, str, str]:
+    """(code, Khmer, English) of the provincial department of rural development of `province` (a row with
+    `code`, `name_km`, `name_en`, `is_capital`)."""
+    if province.is_capital:
+        return (f"pdrd-{province.code}", f"មន្ទីរអភិវឌ្ឍន៍ជនបទរាជធានី{province.name_km}",
+                f"{province.name_en} Capital Department of Rural Development")
+    return (f"pdrd-{province.code}", f"មន្ទីរអភិវឌ្ឍន៍ជនបទខេត្ត{province.name_km}",
+            f"Provincial Department of Rural Development, {province.name_en}")
+
+
+def load_provincial_departments(apps) -> None:
+    """One department per province (the provincial departments of rural development); safe to run again."""
+    Province = apps.get_model("agreements", "Province")
+    Department = apps.get_model("agreements", "Department")
+    for province in Province.objects.all():
+        code, km, en = provincial_department_names(province)
+        Department.objects.update_or_create(code=code, defaults={"name_km": km, "name_en": en, "province": province})

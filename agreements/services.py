@@ -26,6 +26,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agreements.choices import AgreementStatus, NoticeThreshold
+from agreements import signals
 from agreements.models import (
     NGO,
     REFERENCE_CONSTRAINT,
@@ -326,6 +327,7 @@ def agreement_renew(*, agreement: Agreement, by, reference_number: str, valid_fr
             RenewalChecklistEntry(agreement=successor, item=item)
             for item in RenewalChecklistItem.objects.filter(is_active=True)
         )
+        signals.agreement_renewal_started.send(sender=Agreement, agreement=agreement, successor=successor, by=by)
     return successor
 
 
@@ -416,6 +418,7 @@ def agreement_flag(*, agreement: Agreement, by, note: str, follow_up_by) -> Agre
                 flag.save()
         except IntegrityError as error:  # flagged by someone else at the same moment
             raise ValidationError(_("This agreement is already flagged. Clear that flag first.")) from error
+        signals.agreement_flagged.send(sender=AgreementFlag, flag=flag, by=by)
     return flag
 
 

@@ -16,7 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 import django_tables2 as tables
 from agreements import rules
-from agreements.models import NGO, Agreement
+from agreements.models import NGO, Agreement, ngo_name_ordering
 from django_tables2 import utils as tables_utils
 from django_tables2.utils import A
 from mrd_ngo.khmer import format_date, format_number
@@ -126,7 +126,11 @@ class LeanRowsMixin:
     """
 
     def rows_html(self) -> str:
-        columns = [(column.attrs["td"].as_html(), self._cell_writer(column)) for column in self.columns]
+        # Each cell says its column's name (`data-label`): phones show the rows stacked, a label per cell.
+        columns = [
+            (f'{column.attrs["td"].as_html()} data-label="{conditional_escape(column.header)}"', self._cell_writer(column))
+            for column in self.columns
+        ]
         return mark_safe("".join(  # noqa: S308 (every cell is escaped here, or is safe HTML from a render function)
             "<tr>" + "".join(f"<td {attrs}>{conditional_escape(write(row))}</td>" for attrs, write in columns) + "</tr>"
             for row in self.paginated_rows
@@ -225,8 +229,8 @@ class AgreementTable(RegistryTable):
         return record.ngo.name
 
     def order_ngo(self, queryset, is_descending):
-        field = _name_field("ngo__")
-        return queryset.order_by(f"-{field}" if is_descending else field, "valid_from"), True
+        fields = ngo_name_ordering("ngo__")
+        return queryset.order_by(*(f"-{field}" if is_descending else field for field in fields), "valid_from"), True
 
     def render_status(self, record):
         status = record.status
@@ -293,11 +297,28 @@ class NGOTable(RegistryTable):
         return link(record.get_absolute_url(), first or second)
 
     def order_name(self, queryset, is_descending):
-        field = _name_field()
-        return queryset.order_by(f"-{field}" if is_descending else field), True
+        fields = ngo_name_ordering()
+        return queryset.order_by(*(f"-{field}" if is_descending else field for field in fields)), True
 
     def value_kind(self, record):
         return str(record.get_kind_display())
 
     def value_is_active(self, value):
         return str(_("Yes") if value else _("No"))
+
+
+class ExpiringBoardTable(tables.Table):
+    """The expiring board as a spreadsheet: every agreement of every group (or of one), its group named."""
+
+    group = tables.Column(verbose_name=_("group"), accessor="board_group_label", orderable=False)
+    ngo = tables.Column(verbose_name=_("NGO"), accessor="ngo__name", orderable=False)
+    acronym = tables.Column(verbose_name=_("acronym"), accessor="ngo__acronym", orderable=False)
+    reference_number = tables.Column(verbose_name=_("reference number"), orderable=False)
+    valid_to = tables.Column(verbose_name=_("valid to"), orderable=False)
+    days_to_end = tables.Column(verbose_name=_("days left"), orderable=False)
+    department = tables.Column(verbose_name=_("MRD department"), accessor="department__name", orderable=False)
+    mrd_focal_person = tables.Column(verbose_name=_("ministry focal person"), orderable=False)
+    mrd_focal_email = tables.Column(verbose_name=_("ministry focal person e-mail"), orderable=False)
+    ngo_focal_person = tables.Column(verbose_name=_("NGO focal person"), orderable=False)
+    ngo_focal_email = tables.Column(verbose_name=_("NGO focal person e-mail"), orderable=False)
+    flag = tables.Column(verbose_name=_("flag"), accessor="open_flag_note", orderable=False, default="")

@@ -39,11 +39,11 @@ from agreements.history import agreement_history, ngo_history
 from agreements.models import (
     NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, open_flags_prefetch, search_terms,
 )
-from agreements.tables import AgreementTable, NGOTable, names_of
+from agreements.tables import AgreementTable, ExpiringBoardTable, NGOTable, names_of
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id
-from mrd_ngo.spreadsheets import FilteredExportMixin
+from mrd_ngo.spreadsheets import FilteredExportMixin, table_export_response
 
 PAGE_SIZE = 25
 BOARD_PAGE_SIZE = 25
@@ -543,6 +543,38 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
 
     permission_required = "agreements.view_agreement"
     template_name = "agreements/expiring_board.html"
+    GROUPS = ("expired", "30", "60", "90", "renewing")
+
+    def group_titles(self) -> dict:
+        return {
+            "expired": _("Expired without a successor"), "30": _("Expiring within 30 days"),
+            "60": _("Expiring in 31 to 60 days"), "90": _("Expiring in 61 to 90 days"),
+            "renewing": _("Renewals in progress"),
+        }
+
+    def get(self, request, *args, **kwargs):
+        """`?_export=csv|xlsx` downloads the board (`&group=expired` one group): every row, not one page."""
+        export_format = request.GET.get("_export")
+        if export_format not in ("csv", "xlsx"):
+            return super().get(request, *args, **kwargs)
+        today = timezone.localdate()
+        visible = Agreement.objects.visible_to(request.user)
+        wanted = request.GET.get("group")
+        titles = self.group_titles()
+        rows = []
+        for key in self.GROUPS:
+            if wanted in self.GROUPS and key != wanted:
+                continue
+            group = (visible.on_expiring_board(key, today, successors=visible).select_related("ngo", "department")
+                     .with_open_flags().order_by("valid_to", "reference_number"))
+            for agreement in group:
+                agreement.board_group_label = titles[key]
+                agreement.days_to_end = (agreement.valid_to - today).days
+                agreement.open_flag_note = "; ".join(flag.note for flag in agreement.open_flags)
+                rows.append(agreement)
+        table = ExpiringBoardTable(rows)
+        name = f"expiring-agreements{'-' + wanted if wanted in self.GROUPS else ''}-{today.isoformat()}"
+        return table_export_response(table, export_format, name, sheet_title="expiring-agreements")
 
     def get_context_data(self, **kwargs):
         today = timezone.localdate()

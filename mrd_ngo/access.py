@@ -18,11 +18,19 @@ The rule for a provincial officer (national roles see every row; a user without 
 Each model says what "touches a province" means in `in_province`; the helpers on the querysets
 (`Agreement.objects.in_force_for`, `NGO.objects.with_agreement_among`, ...) take the visible rows as
 their input, so the rule is written here and only called elsewhere.
+
+Reviewing (returning or accepting a report) is narrower than reading: `Model.objects.reviewable_by(user)`.
+- an **administrator** reviews every report;
+- a **department head** reviews the reports of agreements their department follows (the agreement's
+  `department` is the one of their staff profile), and reads every other one without acting on it;
+- anyone else, and a head without a department, reviews nothing. A report whose agreement names no
+  department is reviewed by administrators only.
+Each model says what "followed by a department" means in `in_department`.
 """
 from django.db import models
 from django.db.models import Q
 
-from mrd_ngo.roles import NATIONAL_ROLES, Role, user_province_id, user_role
+from mrd_ngo.roles import NATIONAL_ROLES, Role, user_department_id, user_province_id, user_role
 
 
 class RestrictedQuerySet(models.QuerySet):
@@ -40,6 +48,19 @@ class RestrictedQuerySet(models.QuerySet):
             return self.none()
         return self if province_id is None else self.filter(self.in_province(province_id))
 
+    def in_department(self, department_id: int) -> Q:
+        """The condition for rows a head of department `department_id` may review; each reviewed model says what that means."""
+        raise NotImplementedError
+
+    def reviewable_by(self, user) -> "RestrictedQuerySet":
+        """Rows `user` may review: all for administrators, their department's for a department head, none otherwise."""
+        try:
+            department_id = review_scope_of(user)
+        except NoAccess:
+            return self.none()
+        visible = self.visible_to(user)
+        return visible if department_id is None else visible.filter(self.in_department(department_id))
+
 
 class NoAccess(Exception):
     """The user has no role that sees any row (no role, or a provincial officer without a province)."""
@@ -54,3 +75,24 @@ def scope_of(user) -> int | None:
     if role == Role.PROVINCIAL_OFFICER and (province_id := user_province_id(user)) is not None:
         return province_id
     raise NoAccess
+
+
+def review_scope_of(user) -> int | None:
+    """Whose reports `user` may review: None for all (administrators), their department's id for a
+    department head; NoAccess for anyone else (a head without a department included)."""
+    role = user_role(user)
+    if role == Role.ADMINISTRATOR:
+        return None
+    if role == Role.DEPARTMENT_HEAD and (department_id := user_department_id(user)) is not None:
+        return department_id
+    raise NoAccess
+
+
+def may_review(user, department_id: int | None) -> bool:
+    """May `user` review a report of an agreement followed by `department_id` (None: no department)?
+    The rule of `reviewable_by` for one row already loaded (to show or hide its buttons)."""
+    try:
+        scope = review_scope_of(user)
+    except NoAccess:
+        return False
+    return scope is None or (department_id is not None and scope == department_id)

@@ -269,3 +269,36 @@ def insert_word_breaks(text) -> str:
         last = pos
     parts.append(base[last:])
     return "".join(parts)
+
+
+# ---- Khmer order ----------------------------------------------------------------------------------
+# Names sort in Khmer dictionary order on Khmer pages (ICU's Khmer collation), by their English names on
+# English pages. PostgreSQL cannot be relied on for it (the embedded server is built without ICU), so a
+# name's ICU sort key is kept beside it as hex text, which sorts byte by byte (a "C" collation column)
+# exactly as the ICU keys compare.
+COLLATION_KEY_LENGTH = 600
+
+
+def _khmer_collator():
+    """This thread's ICU Khmer collator (ICU collators are not thread-safe)."""
+    collator = getattr(_local, "khmer_collator", None)
+    if collator is None:
+        import icu
+
+        collator = _local.khmer_collator = icu.Collator.createInstance(icu.Locale("km"))
+    return collator
+
+
+def khmer_collation_key(text: str) -> str:
+    """The ICU Khmer sort key of `text`, as hex text: comparing two keys byte-wise orders the texts as a Khmer dictionary."""
+    return _khmer_collator().getSortKey(text or "").hex()[:COLLATION_KEY_LENGTH]
+
+
+def name_sort_key(name_km: str, name_en: str, lang: str | None = None) -> tuple:
+    """How a named thing sorts in `lang` (the active language by default): Khmer collation of the Khmer name
+    in Khmer, the English name (case folded) in English; each falling back to the other name."""
+    from django.utils.translation import get_language
+
+    if (lang or get_language()) == "en":
+        return (0, (name_en or name_km).casefold())
+    return (0, khmer_collation_key(name_km)) if name_km else (1, (name_en or "").casefold())

@@ -18,6 +18,7 @@ ROLE_PERMISSIONS = {
     Role.DEPARTMENT_HEAD: _VIEW_ALL + ["reports.review_progressreport", "reports.print_summary"],
     Role.DATA_ENTRY_OFFICER: _VIEW_ALL + _ENTER_REPORTS + [
         "agreements.add_ngo", "agreements.change_ngo", "agreements.add_village", "agreements.change_village",
+        "desk.add_ngoreminder",  # chasing the NGOs that have not reported
     ],
     Role.PROVINCIAL_OFFICER: _VIEW_ALL + _ENTER_REPORTS,
 }
@@ -37,7 +38,7 @@ def sync_role_groups(apps) -> None:
         group, _ = Group.objects.get_or_create(name=role.value)
         if codenames == "__all__":
             # "axes": the login lock-outs, which administrators lift (SECURITY.md).
-            perms = Permission.objects.filter(content_type__app_label__in=["agreements", "reports", "auth", "axes"])
+            perms = Permission.objects.filter(content_type__app_label__in=["agreements", "reports", "desk", "auth", "axes"])
         else:
             # Models added by later migrations have no permissions yet; a later sync adds them.
             wanted = [tuple(name.split(".")) for name in codenames]

@@ -35,3 +35,9 @@ def user_province_id(user) -> int | None:
     """The province a provincial officer works for (None when not set: they then see nothing)."""
     profile = getattr(user, "staff_profile", None)
     return profile.province_id if profile else None
+
+
+def user_department_id(user) -> int | None:
+    """The department a user belongs to (None when not set: a department head then reviews nothing)."""
+    profile = getattr(user, "staff_profile", None)
+    return profile.department_id if profile else None

@@ -63,6 +63,7 @@ INSTALLED_APPS = [
     "agreements",
     "reports",
     "api",
+    "desk",
     # After mrd_ngo: its `db_worker` (with the heartbeat) replaces django-tasks-db's.
     "django_tasks",
     "django_tasks_db",
@@ -101,6 +102,7 @@ TEMPLATES = [
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
                 "mrd_ngo.context_processors.role",
+                "desk.context_processors.notifications",
             ],
         },
     },
@@ -121,7 +123,7 @@ AUTHENTICATION_BACKENDS = [
     "django.contrib.auth.backends.ModelBackend",
 ]
 LOGIN_URL = "login"
-LOGIN_REDIRECT_URL = "home"
+LOGIN_REDIRECT_URL = "desk:home"
 LOGOUT_REDIRECT_URL = "login"
 
 # Khmer first, English second.
@@ -161,6 +163,8 @@ UPLOAD_MAX_BYTES = env.int("UPLOAD_MAX_BYTES", default=20 * 1024 * 1024)
 EMAIL_CONFIG = env.email_url("EMAIL_URL", default="consolemail://")
 vars().update(EMAIL_CONFIG)
 DEFAULT_FROM_EMAIL = env.str("DEFAULT_FROM_EMAIL", default="no-reply@mrd.gov.kh")
+# The address people open the app at: links in e-mails (invitations, notifications) start with it.
+SITE_URL = env.str("SITE_URL", default="http://127.0.0.1:8000").rstrip("/")
 
 # An agreement is "expiring" when it ends within this many days.
 AGREEMENT_EXPIRY_WINDOW_DAYS = env.int("AGREEMENT_EXPIRY_WINDOW_DAYS", default=90)

@@ -18,7 +18,6 @@ def admin_site_permission(request) -> bool:
 admin.site.has_permission = admin_site_permission
 
 urlpatterns = [
-    path("", include("reports.home_urls")),  # the dashboard (the base package imports no app)
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -28,4 +27,6 @@ urlpatterns = [
     path("", include("reports.urls")),
     path("", include("api.urls")),
     path("api/v1/", include("api.urls_v1", namespace="api-1")),  # the JSON API (django-ninja)
+    # The home page of each role and the management pages (they replace the old dashboard).
+    path("", include("desk.urls")),
 ]

@@ -16,6 +16,7 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from agreements.models import NGO, Agreement, Province, Sector
+from mrd_ngo.khmer import name_sort_key
 from reports import rules
 from reports.choices import ReportStatus
 from reports.models import ProgressReport, ReportingPeriod
@@ -119,7 +120,7 @@ class _Row(NamedTuple):
     """One expected NGO as counted: ids and flags only (thousands at national scale, built cheaply)."""
 
     ngo_id: int
-    sort_key: str
+    sort_key: tuple
     agreement: AgreementLine
     province_ids: tuple[int, ...]
     sector_ids: tuple[int, ...]
@@ -174,8 +175,8 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
     for pk, ngo_id, reference_number, ngo_focal_person in in_force.order_by("ngo_id", "valid_from").values_list(
             "pk", "ngo_id", "reference_number", "ngo_focal_person"):
         by_ngo.setdefault(ngo_id, []).append(AgreementLine(pk, reference_number, ngo_focal_person))
-    sort_keys = {
-        pk: (name_en or name_km).casefold()
+    sort_keys = {  # Khmer dictionary order on Khmer pages, English names on English ones
+        pk: name_sort_key(name_km, name_en)
         for pk, name_en, name_km in NGO.objects.filter(pk__in=in_force.values("ngo_id")).values_list("pk", "name_en", "name_km")
     }
     # Which provinces and sectors each agreement covers, as pairs of ids: thousands of agreements

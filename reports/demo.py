@@ -29,6 +29,7 @@ DEMO_USERS = [
     ("head", Role.DEPARTMENT_HEAD, ("Vanna", "Sok"), None),
     ("siemreap", Role.PROVINCIAL_OFFICER, ("Sreymom", "Heng"), "17"),
 ]
+DEMO_HEAD_DEPARTMENT = "water-supply"
 
 ORG_TYPES = [
     ("អង្គការ", "Organisation"), ("សមាគម", "Association"), ("មូលនិធិ", "Foundation"),
@@ -148,7 +149,7 @@ def load_demo(today: datetime.date | None = None) -> dict:
     today = today or timezone.localdate()
     provinces = list(Province.objects.order_by("code"))
     sectors = {s.code: s for s in Sector.objects.all()}
-    departments = list(Department.objects.order_by("code"))
+    departments = list(Department.objects.filter(province__isnull=True).order_by("code"))  # the technical ones
     indicators_by_sector: dict[str, list[Indicator]] = {}
     for indicator in Indicator.objects.select_related("sector"):
         indicators_by_sector.setdefault(indicator.sector.code, []).append(indicator)
@@ -299,6 +300,8 @@ def _demo_users(provinces) -> dict:
             StaffProfile.objects.get_or_create(
                 user=user, defaults={"province": next(p for p in provinces if p.code == province_code)}
             )
+        if role == Role.DEPARTMENT_HEAD:  # reviews the reports of the agreements this department follows
+            StaffProfile.objects.update_or_create(user=user, defaults={"department": Department.objects.get(code=DEMO_HEAD_DEPARTMENT)})
         users[username] = user
     return users
 

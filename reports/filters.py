@@ -5,7 +5,7 @@ from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import NGOSearchSelect
-from agreements.models import NGO, Agreement, Province, Sector, search_terms
+from agreements.models import NGO, Agreement, Department, Province, Sector, search_terms
 from reports.choices import ReportStatus
 from reports.forms import NGOChoiceField, PeriodChoiceField
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
@@ -15,7 +15,7 @@ ALL = _("All")
 
 
 def visible_ngos(request):
-    return NGO.objects.visible_to(request.user).order_by("name_en", "name_km") if request else NGO.objects.none()
+    return NGO.objects.visible_to(request.user).in_name_order() if request else NGO.objects.none()
 
 
 class NGOFilter(django_filters.ModelChoiceFilter):
@@ -44,6 +44,14 @@ class ProgressReportFilter(django_filters.FilterSet):
         label=_("sector"), queryset=Sector.objects.all(), method="filter_sector", empty_label=ALL,
         widget=forms.Select(attrs=SELECT),
     )
+    department = django_filters.ModelChoiceFilter(
+        label=_("MRD department"), queryset=Department.objects.all(), field_name="agreement__department", empty_label=ALL,
+        widget=forms.Select(attrs=SELECT),
+    )
+    mine = django_filters.BooleanFilter(
+        label=_("Entered by me"), method="filter_mine",
+        widget=forms.Select(attrs=SELECT, choices=[("", ALL), ("true", _("Yes"))]),
+    )
     late = django_filters.ChoiceFilter(
         label=_("Submitted"), method="filter_late", empty_label=_("late or on time"),
         choices=[("late", _("late")), ("on_time", _("on time"))], widget=forms.Select(attrs=SELECT),
@@ -51,7 +59,12 @@ class ProgressReportFilter(django_filters.FilterSet):
 
     class Meta:
         model = ProgressReport
-        fields = ["q", "period", "status", "ngo", "province", "sector", "late"]
+        fields = ["q", "period", "status", "ngo", "province", "sector", "department", "mine", "late"]
+
+    def filter_mine(self, queryset, name, value):
+        if value and self.request is not None:
+            return queryset.entered_by(self.request.user)
+        return queryset
 
     def filter_search(self, queryset, name, value):
         # Folded like the NGO and agreement searches: Khmer spellings that look the same match.

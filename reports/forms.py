@@ -71,7 +71,7 @@ class ReportStartForm(BootstrapFormMixin, forms.Form):
     def __init__(self, *args, user, search: str = "", **kwargs):
         super().__init__(*args, **kwargs)
         self.user = user
-        self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
+        self.fields["ngo"].queryset = NGO.objects.visible_to(user).in_name_order()
         # The NGO search text typed without JavaScript, before the form is sent (NGOSearchSelect).
         self.fields["ngo"].widget.search_text = search.strip()[:100]
         self.agreement = None
@@ -318,7 +318,7 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
-        self.fields["ngo"].queryset = NGO.objects.visible_to(user).order_by("name_en", "name_km")
+        self.fields["ngo"].queryset = NGO.objects.visible_to(user).in_name_order()
         self.fields["file"].widget.attrs["accept"] = ".xlsx,application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 
     def clean_file(self):

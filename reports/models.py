@@ -6,6 +6,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
+from django.urls import reverse
+from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
@@ -24,6 +26,11 @@ class ReportingPeriodQuerySet(models.QuerySet):
         except ValueError:
             raise self.model.DoesNotExist(code) from None
         return self.get(year=year, half=half)
+
+    def to_lock(self, today: datetime.date | None = None) -> "ReportingPeriodQuerySet":
+        """Semesters whose due date has passed and that are not locked yet (the administrators' to-do)."""
+        today = today or timezone.localdate()
+        return self.filter(is_locked=False, due_date__lt=today)
 
     def get_by_code_or_404(self, code: str) -> "ReportingPeriod":
         """The period `2024S1`, or a 404 page for an unknown one."""
@@ -71,6 +78,27 @@ class ReportingPeriod(models.Model):
         return semester_bounds(self.year, self.half)[1]
 
 
+class PeriodLockChange(models.Model):
+    """A semester locked or unlocked: by whom, when and why (kept; the semester pages list them)."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="lock_changes",
+                               verbose_name=_("semester"))
+    locked = models.BooleanField(_("locked"))
+    reason = models.TextField(_("reason"))
+    changed_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+",
+                                   verbose_name=_("by"))
+    changed_at = models.DateTimeField(_("at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["-changed_at", "-pk"]
+        verbose_name = _("semester lock change")
+        verbose_name_plural = _("semester lock changes")
+        constraints = [models.CheckConstraint(condition=~Q(reason=""), name="period_lock_change_has_reason")]
+
+    def __str__(self) -> str:
+        return f"{self.period} {'locked' if self.locked else 'unlocked'}"
+
+
 class ProgressReportQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
         """A report is seen in a province exactly when its agreement covers it.
@@ -80,12 +108,20 @@ class ProgressReportQuerySet(RestrictedQuerySet):
         covered = Agreement.provinces.through.objects.filter(agreement_id=OuterRef("agreement_id"), province_id=province_id)
         return Q(Exists(covered))
 
+    def in_department(self, department_id: int) -> Q:
+        """A report is reviewed by the department that follows its agreement."""
+        return Q(agreement__department_id=department_id)
+
     def for_period(self, period: ReportingPeriod):
         return self.filter(period=period)
 
     def received(self):
         """Reports received (`rules.received`)."""
         return self.filter(rules.received())
+
+    def entered_by(self, user):
+        """Reports `user` started or submitted: their own work, as their home page and "mine" filter show it."""
+        return self.filter(Q(created_by=user) | Q(submitted_by=user))
 
     def accepted(self):
         """Accepted reports (`rules.accepted`)."""
@@ -173,6 +209,9 @@ class ProgressReport(models.Model):
 
     def __str__(self) -> str:
         return f"{self.ngo} – {self.period}"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:detail", args=[self.pk])
 
     @property
     def is_late(self) -> bool:

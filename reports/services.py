@@ -17,13 +17,14 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
 from agreements.models import NGO, Agreement, Province
+from mrd_ngo.access import may_review
 from mrd_ngo.khmer import semester_label
 from mrd_ngo.roles import Role, user_province_id, user_role
-from reports import rules
+from reports import rules, signals
 from reports.choices import ReportStatus
 from reports.content import CONTENT_FIELDS, ReportContent, ResultRow
 from reports.history import conflict_changes
-from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
+from reports.models import IndicatorValue, PeriodLockChange, ProgressReport, ReportingPeriod
 
 EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
 
@@ -118,9 +119,10 @@ def can_submit(user, report: ProgressReport) -> bool:
 
 
 def can_review(user, report: ProgressReport) -> bool:
-    """May `user` return or accept `report` now?"""
+    """May `user` return or accept `report` now (role, department, status and period lock)?"""
     return (
         user.has_perm("reports.review_progressreport")
+        and may_review(user, report.agreement.department_id)
         and report.status == ReportStatus.SUBMITTED
         and not report.period.is_locked
     )
@@ -196,6 +198,15 @@ def _lock_report(user, report: ProgressReport) -> ProgressReport:
     )
     if current is None:
         raise PermissionDenied(_("You may not change this report."))
+    return current
+
+
+def _lock_report_to_review(user, report: ProgressReport) -> ProgressReport:
+    """The report row, locked, if `user` may review it: a department head only their department's reports."""
+    current = _lock_report(user, report)
+    if not ProgressReport.objects.reviewable_by(user).filter(pk=current.pk).exists():
+        raise PermissionDenied(_("Only the department that follows this report's agreement, or an administrator, "
+                                 "may return or accept it."))
     return current
 
 
@@ -365,6 +376,7 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
     current.full_clean()
     with pghistory.context(user=user.pk):
         current.save()
+    signals.report_submitted.send(sender=ProgressReport, report=current, by=user)
     return current
 
 
@@ -372,7 +384,7 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
 def report_return(*, user, report: ProgressReport, comment: str, version: int | None = None) -> ProgressReport:
     """Send a submitted report back to the officers, saying what to fix."""
     _require_perm(user, "reports.review_progressreport", _("You may not review reports."))
-    current = _lock_report(user, report)
+    current = _lock_report_to_review(user, report)
     _check_version(current, version)
     _check_period_open(current.period)
     if current.status != ReportStatus.SUBMITTED:
@@ -391,6 +403,7 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
     current.full_clean()
     with pghistory.context(user=user.pk):
         current.save()
+    signals.report_returned.send(sender=ProgressReport, report=current, by=user)
     return current
 
 
@@ -398,7 +411,7 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
 def report_accept(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
     """Accept a submitted report: it becomes read-only and feeds the semester summary."""
     _require_perm(user, "reports.review_progressreport", _("You may not review reports."))
-    current = _lock_report(user, report)
+    current = _lock_report_to_review(user, report)
     _check_version(current, version)
     _check_period_open(current.period)
     if current.status != ReportStatus.SUBMITTED:
@@ -413,17 +426,31 @@ def report_accept(*, user, report: ProgressReport, version: int | None = None) -
     current.full_clean()
     with pghistory.context(user=user.pk):
         current.save()
+    signals.report_accepted.send(sender=ProgressReport, report=current, by=user)
     return current
 
 
 @transaction.atomic
-def period_set_locked(*, user, period: ReportingPeriod, locked: bool) -> ReportingPeriod:
-    """Lock a period (its reports become read-only) or unlock it again; administrators only."""
+def period_set_locked(*, user, period: ReportingPeriod, locked: bool, reason: str) -> ReportingPeriod:
+    """Lock a period (its reports become read-only) or unlock it again, saying why; administrators only.
+
+    Each change is recorded (`PeriodLockChange`: who, when, why) in the same transaction.
+    """
     _require_perm(user, "reports.lock_reportingperiod", _("Only an administrator can lock or unlock a period."))
+    reason = (reason or "").strip()
+    if not reason:
+        raise ValidationError({"reason": _("Say why: a reason is required to lock or unlock a semester.")})
     current = ReportingPeriod.objects.select_for_update().get(pk=period.pk)
+    if current.is_locked == locked:
+        raise ValidationError(
+            _("This semester is already locked.") if locked else _("This semester is already unlocked."), code="unchanged",
+        )
     current.is_locked = locked
     current.full_clean()
     current.save(update_fields=["is_locked"])
+    change = PeriodLockChange(period=current, locked=locked, reason=reason, changed_by=user)
+    change.full_clean()
+    change.save()
     return current
 
 

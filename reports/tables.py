@@ -73,3 +73,31 @@ class ProgressReportTable(LeanRowsMixin, tables.Table):
 
     def value_beneficiaries_female(self, value):
         return value
+
+
+class ExpectedReportTable(tables.Table):
+    """The completeness lists as a spreadsheet (NGOs that have not reported, or those received): whom to chase, how."""
+
+    ngo = tables.Column(verbose_name=_("NGO"), accessor="ngo__name")
+    acronym = tables.Column(verbose_name=_("acronym"), accessor="ngo__acronym")
+    agreement = tables.Column(verbose_name=_("agreement"), accessor="agreement__reference_number")
+    provinces = tables.Column(verbose_name=_("provinces"), empty_values=())
+    sectors = tables.Column(verbose_name=_("sectors"), empty_values=())
+    status = tables.Column(verbose_name=_("status"), empty_values=())
+    submitted_on = tables.Column(verbose_name=_("submitted at"), empty_values=())
+    contact_person = tables.Column(verbose_name=_("contact person"), accessor="ngo__contact_person")
+    ngo_focal_person = tables.Column(verbose_name=_("NGO focal person"), accessor="agreement__ngo_focal_person")
+    phone = tables.Column(verbose_name=_("phone"), accessor="ngo__phone")
+    email = tables.Column(verbose_name=_("e-mail"), accessor="ngo__email")
+
+    def value_provinces(self, record):
+        return ", ".join(p.name for p in record.provinces)
+
+    def value_sectors(self, record):
+        return ", ".join(s.name for s in record.sectors)
+
+    def value_status(self, record):
+        return record.report.get_status_display() if record.report else _("No report")
+
+    def value_submitted_on(self, record):
+        return record.submitted_on.isoformat() if record.submitted_on else ""

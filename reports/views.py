@@ -24,7 +24,7 @@ from agreements.models import NGO, Province, Village
 from mrd_ngo.khmer import format_date, format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
-from mrd_ngo.spreadsheets import FilteredExportMixin
+from mrd_ngo.spreadsheets import FilteredExportMixin, table_export_response
 from reports import rules, services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -39,7 +39,7 @@ from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 from reports.spreadsheets import (
     SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
 )
-from reports.tables import ProgressReportTable
+from reports.tables import ExpectedReportTable, ProgressReportTable
 
 COMPLETENESS_PAGE_SIZE = 50
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
@@ -96,6 +96,13 @@ def completeness(request, period):
     """Expected, received, on-time, late and missing reports of one semester: the page to chase reports."""
     period = ReportingPeriod.objects.get_by_code_or_404(period)
     result = period_completeness(period, request.user)
+    export_format = request.GET.get("_export")
+    if export_format in ("csv", "xlsx"):
+        # `?_export=csv&list=missing` (the default) or `list=received`: the whole list, not one page.
+        chosen = "received" if request.GET.get("list") == "received" else "missing"
+        table = ExpectedReportTable(list(getattr(result, chosen)))
+        name = f"{'reports-received' if chosen == 'received' else 'reports-missing'}-{period.code}-{timezone.localdate().isoformat()}"
+        return table_export_response(table, export_format, name, sheet_title=chosen)
     return render(request, "reports/completeness.html", {
         "period": period,
         "completeness": result,
@@ -115,7 +122,13 @@ def completeness(request, period):
 @permission_required("reports.lock_reportingperiod", raise_exception=True)
 def period_lock(request, period, locked=True):
     period = ReportingPeriod.objects.get_by_code_or_404(period)
-    period = services.period_set_locked(user=request.user, period=period, locked=locked)
+    try:
+        period = services.period_set_locked(user=request.user, period=period, locked=locked,
+                                            reason=request.POST.get("reason", ""))
+    except ValidationError as error:
+        for message in _messages(error):
+            messages.error(request, message)
+        return redirect("reports:completeness", period=period.code)
     if locked:
         messages.success(request, _("The semester is locked: its reports are now read-only."))
     else:

@@ -3,7 +3,7 @@ import pytest
 
 from agreements.models import Province
 from mrd_ngo.roles import Role
-from tests.factories import UserFactory
+from tests.factories import HEAD_DEPARTMENT, UserFactory
 
 
 @pytest.fixture(scope="session")
@@ -117,7 +117,13 @@ def admin_user(db):
 
 @pytest.fixture
 def head_user(db):
-    return UserFactory(username="head_user", role=Role.DEPARTMENT_HEAD)
+    return UserFactory(username="head_user", role=Role.DEPARTMENT_HEAD, department=HEAD_DEPARTMENT)
+
+
+@pytest.fixture
+def other_head_user(db):
+    """A department head of another department than the agreements the factories make."""
+    return UserFactory(username="other_head_user", role=Role.DEPARTMENT_HEAD, department="rural-roads")
 
 
 @pytest.fixture

@@ -6,8 +6,11 @@ import factory
 from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
 
-from agreements.models import NGO, Agreement, Indicator, Province, StaffProfile, Village
+from agreements.models import NGO, Agreement, Department, Indicator, Province, StaffProfile, Village
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
+
+
+HEAD_DEPARTMENT = "water-supply"
 
 
 class UserFactory(factory.django.DjangoModelFactory):
@@ -26,7 +29,15 @@ class UserFactory(factory.django.DjangoModelFactory):
     @factory.post_generation
     def province(self, create, extracted, **kwargs):
         if extracted:
-            StaffProfile.objects.create(user=self, province=extracted)
+            StaffProfile.objects.update_or_create(user=self, defaults={"province": extracted})
+
+    @factory.post_generation
+    def department(self, create, extracted, **kwargs):
+        """A department (or its code): a department head reviews the reports of its agreements."""
+        if extracted:
+            if isinstance(extracted, str):
+                extracted = Department.objects.get(code=extracted)
+            StaffProfile.objects.update_or_create(user=self, defaults={"department": extracted})
         self.save()
 
 
@@ -55,6 +66,8 @@ class AgreementFactory(factory.django.DjangoModelFactory):
     planned_budget_usd = Decimal("100000")
     mrd_focal_email = "focal@mrd.gov.kh"
     ngo_focal_email = "focal@example.org"
+    # The department of the `head_user` fixture, who then reviews these agreements' reports.
+    department = factory.LazyFunction(lambda: Department.objects.get(code=HEAD_DEPARTMENT))
 
     @factory.post_generation
     def provinces(self, create, extracted, **kwargs):

@@ -2,6 +2,9 @@
 
 Access is denied by default. Reading is for the four roles (a provincial officer sees only what
 touches their province: 404 for the rest); changing follows each role's permissions (403).
+Reviewing is also scoped by department: `head` is the head of the department that follows the
+agreements of the world; `other_head`, head of another department, reads the same pages but may not
+return or accept those reports (403, like any action a role may not take).
 """
 import datetime
 
@@ -20,7 +23,7 @@ from tests.worker import download_document
 
 pytestmark = pytest.mark.django_db
 
-ROLES = ["anonymous", "no_role", "provincial", "officer", "head", "admin"]
+ROLES = ["anonymous", "no_role", "provincial", "officer", "head", "other_head", "admin"]
 READERS = {"provincial": 200, "officer": 200, "head": 200, "admin": 200}
 DENIED = {"anonymous": 302, "no_role": 403}  # anonymous visitors are sent to the login page
 
@@ -71,6 +74,7 @@ def login(client, role, request):
         "provincial": lambda: request.getfixturevalue("provincial_user"),
         "officer": lambda: request.getfixturevalue("officer_user"),
         "head": lambda: request.getfixturevalue("head_user"),
+        "other_head": lambda: request.getfixturevalue("other_head_user"),
         "admin": lambda: request.getfixturevalue("admin_user"),
     }[role]()
     if role == "admin":
@@ -129,8 +133,10 @@ def cases(w):
         ("report_submit_there", reverse("reports:submit", args=[rt]), "post",
          {**ENTRY, "provincial": 404, "officer": POST_OK, "admin": POST_OK}),
         # Reports: review (department heads and administrators)
-        ("report_return", reverse("reports:return", args=[rh]), "post", {**REVIEW, "head": POST_OK, "admin": POST_OK}),
-        ("report_accept", reverse("reports:accept", args=[rh]), "post", {**REVIEW, "head": POST_OK, "admin": POST_OK}),
+        ("report_return", reverse("reports:return", args=[rh]), "post",
+         {**REVIEW, "head": POST_OK, "other_head": 403, "admin": POST_OK}),
+        ("report_accept", reverse("reports:accept", args=[rh]), "post",
+         {**REVIEW, "head": POST_OK, "other_head": 403, "admin": POST_OK}),
         ("period_lock", reverse("reports:lock", args=[period]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
         ("period_unlock", reverse("reports:unlock", args=[period]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
         # Semester summary
@@ -149,6 +155,25 @@ def cases(w):
          expect(provincial=403, officer=403)),
         ("summary_xlsx_status", reverse("reports:summary_document_status", args=[period, "xlsx", "en"]), "get",
          expect()),
+        # Daily work (desk): every signed-in person has a home page, notifications and a calendar page (an
+        # account without a role sees only a message there); management is for administrators; reminders
+        # to NGOs are sent by those who chase reports (data-entry officers, administrators).
+        ("home", reverse("desk:home"), "get", expect(no_role=200)),
+        ("notifications", reverse("desk:notifications"), "get", expect(no_role=200)),
+        ("email_choices", reverse("desk:email_choices"), "get", expect(no_role=200)),
+        ("calendar", reverse("desk:calendar"), "get", expect(no_role=200)),
+        ("remind_missing", reverse("desk:remind_missing", args=[period]), "post",
+         {**expect(provincial=403, head=403), "officer": POST_OK, "admin": POST_OK}),
+        ("semesters", reverse("desk:semesters"), "get", ADMIN_ONLY),
+        ("semesters_export", reverse("desk:semesters") + "?_export=csv", "get", ADMIN_ONLY),
+        ("semester_create", reverse("desk:semester_create"), "get", ADMIN_ONLY),
+        ("semester_edit", reverse("desk:semester_edit", args=[period]), "get", ADMIN_ONLY),
+        # The matrix posts no reason: the administrator gets the form back with its error (400), others 403.
+        ("semester_lock", reverse("desk:semester_lock", args=[period]), "post", {**ADMIN_ONLY, "admin": 400}),
+        ("users", reverse("desk:users"), "get", ADMIN_ONLY),
+        ("users_export", reverse("desk:users") + "?_export=xlsx", "get", ADMIN_ONLY),
+        ("user_create", reverse("desk:user_create"), "get", ADMIN_ONLY),
+        ("user_edit", reverse("desk:user_edit", args=[w["flag"].follow_up_by_id]), "get", ADMIN_ONLY),
         # Django admin: administrators only
         ("admin", "/admin/", "get", {"anonymous": 302, "no_role": 302, "provincial": 302, "officer": 302, "head": 302,
                                      "admin": 200}),  # 302: to the admin's own login page
@@ -158,11 +183,14 @@ def test_every_url_of_the_app_is_in_the_matrix(world):
     """A new page must join the matrix: access rules are tested for every URL."""
     covered = {get_resolver().resolve(url.split("?")[0]).view_name for _label, url, _method, _codes in cases(world)}
     resolver = get_resolver()
-    names = {f"{app}:{name}" for app in ("agreements", "reports")
+    names = {f"{app}:{name}" for app in ("agreements", "reports", "desk")
              for name in resolver.namespace_dict[app][1].reverse_dict if isinstance(name, str)}
     # Redirects and helpers of the pages above, tested in their own modules.
     helpers = {"reports:completeness_current", "reports:summary_latest", "reports:villages", "reports:import_confirm",
-               "agreements:agreement_sign", "agreements:agreement_checklist"}
+               "agreements:agreement_sign", "agreements:agreement_checklist",
+               # Tested in tests/desk: a notification opens only for its recipient (404 otherwise); the
+               # calendar file and the password link answer to their secret key, not to a session.
+               "desk:notification_open", "desk:notifications_read", "desk:calendar_feed", "desk:password_set"}
     assert sorted(names - helpers - covered) == []
 
 
@@ -180,7 +208,8 @@ def test_each_role_gets_what_it_may_and_nothing_more(client, role, world, reques
             submitted(world["report_here"])
         data = {"comment": "Please add the female beneficiaries."} if method == "post" else None
         response = getattr(client, method)(url, data)
-        expected = codes[role]
+        # A head of another department is refused only where a case says so: elsewhere, as any head.
+        expected = codes.get(role, codes["head"]) if role == "other_head" else codes[role]
         if response.status_code != expected and not (expected == POST_OK and response.status_code in (200, 302)):
             failures.append(f"{name}: {response.status_code} (expected {expected})")
     assert failures == []
@@ -589,3 +618,61 @@ def test_the_history_does_not_name_an_agreement_of_another_province(siem_reap, p
         assert [(c.old, c.new) for c in changes if c.label == "renews"] == [("–", "(an agreement of another province)")]
         changes = [change for entry in agreement_history(shown, user=admin_user) for change in entry.changes]
     assert [c.new for c in changes if c.label == "renews"] == [KAMPOT_REF]
+
+
+# ---- Departments (issue 13): a department head reviews only their department's reports -------------
+
+def test_a_head_reviews_only_the_reports_of_agreements_their_department_follows(
+    client, world, head_user, other_head_user, admin_user
+):
+    from django.core.exceptions import PermissionDenied
+
+    from agreements.models import Department
+    from reports import services
+    from reports.models import ProgressReport
+
+    report = submitted(world["report_here"])
+    assert report.agreement.department == head_user.staff_profile.department
+    assert services.can_review(head_user, report) and not services.can_review(other_head_user, report)
+    with pytest.raises(PermissionDenied):
+        services.report_accept(user=other_head_user, report=report)
+    with pytest.raises(PermissionDenied):
+        services.report_return(user=other_head_user, report=report, comment="Not yours")
+    report.refresh_from_db()
+    assert report.status == ReportStatus.SUBMITTED and report.review_comment == ""
+
+    # The other head reads the report (no buttons), the head of its department gets them.
+    client.force_login(other_head_user)
+    page = client.get(reverse("reports:detail", args=[report.pk]))
+    assert page.status_code == 200 and not page.context["can_review"]
+    assert reverse("reports:accept", args=[report.pk]) not in page.content.decode()
+    client.force_login(head_user)
+    page = client.get(reverse("reports:detail", args=[report.pk]))
+    assert page.context["can_review"] and reverse("reports:accept", args=[report.pk]) in page.content.decode()
+
+    # The agreement moves to the other department: the roles swap.
+    report.agreement.department = Department.objects.get(code="rural-roads")
+    report.agreement.save()
+    report = ProgressReport.objects.select_related("agreement", "period").get(pk=report.pk)
+    assert ProgressReport.objects.reviewable_by(other_head_user).filter(pk=report.pk).exists()
+    assert not ProgressReport.objects.reviewable_by(head_user).filter(pk=report.pk).exists()
+    services.report_accept(user=other_head_user, report=report)
+
+    # No department on the agreement: administrators only.
+    orphan = submitted(world["report_there"])
+    orphan.agreement.department = None
+    orphan.agreement.save()
+    orphan = ProgressReport.objects.select_related("agreement", "period").get(pk=orphan.pk)
+    assert not services.can_review(head_user, orphan) and not services.can_review(other_head_user, orphan)
+    assert services.can_review(admin_user, orphan)
+
+
+def test_a_head_without_a_department_and_the_other_roles_review_nothing(world, officer_user, provincial_user):
+    from mrd_ngo.roles import Role
+    from reports.models import ProgressReport
+
+    lost_head = UserFactory(username="lost_head", role=Role.DEPARTMENT_HEAD)
+    submitted(world["report_here"])
+    for user in (lost_head, officer_user, provincial_user):
+        assert not ProgressReport.objects.reviewable_by(user).exists(), user
+        assert ProgressReport.objects.visible_to(user).exists(), user  # they still read reports

@@ -16,7 +16,8 @@ def rows_written_by_django_tables2(table) -> str:
     """The rows as django-tables2's own `BoundRow.get_cell` writes them, cell by cell."""
     return "".join(
         "<tr>" + "".join(
-            f"<td {column.attrs['td'].as_html()}>{conditional_escape(row.get_cell(column.name))}</td>"
+            f"<td {column.attrs['td'].as_html()} data-label=\"{conditional_escape(column.header)}\">"
+            f"{conditional_escape(row.get_cell(column.name))}</td>"
             for column in table.columns
         ) + "</tr>"
         for row in table.paginated_rows

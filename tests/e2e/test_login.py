@@ -15,18 +15,18 @@ def test_officer_logs_in_sees_khmer_dashboard_and_switches_to_english(page, live
     expect(page.locator("h1")).to_have_text("ចូលប្រើប្រាស់")
 
     log_in(Role.DATA_ENTRY_OFFICER)
-    expect(page.locator("h1")).to_have_text("ផ្ទាំងគ្រប់គ្រង")
+    expect(page.locator("h1")).to_have_text("ទំព័រដើម")
     expect(page.locator("html")).to_have_attribute("lang", "km")
     screenshot("dashboard-km")
 
     page.get_by_role("button", name="English").click()
-    expect(page.locator("h1")).to_have_text("Dashboard")
+    expect(page.locator("h1")).to_have_text("Home")
     expect(page.locator("html")).to_have_attribute("lang", "en")
     screenshot("dashboard-en")
 
     # The choice is remembered on the next page load.
     page.goto(f"{live_server.url}/")
-    expect(page.locator("h1")).to_have_text("Dashboard")
+    expect(page.locator("h1")).to_have_text("Home")
 
 
 def test_wrong_password_is_refused_with_a_message(page, live_server):

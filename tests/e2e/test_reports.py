@@ -10,7 +10,7 @@ from mrd_ngo.roles import Role
 from reports.choices import ReportStatus
 from reports.models import ProgressReport
 from tests.e2e.conftest import PASSWORD
-from tests.factories import AgreementFactory, ReportingPeriodFactory, UserFactory
+from tests.factories import HEAD_DEPARTMENT, AgreementFactory, ReportingPeriodFactory, UserFactory
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -76,7 +76,7 @@ def test_report_round_trip_officer_head_officer_head(page, live_server, log_in, 
     assert report.submitted_by == officer
 
     # The department head returns it with a comment.
-    head = UserFactory(username="head", role=Role.DEPARTMENT_HEAD, first_name="Vanna", last_name="Sok")
+    head = UserFactory(username="head", role=Role.DEPARTMENT_HEAD, department=HEAD_DEPARTMENT, first_name="Vanna", last_name="Sok")
     sign_in(page, live_server, head)
     page.goto(f"{live_server.url}/reports/{report.pk}/")
     page.fill("#id_comment", "សូមបញ្ជាក់ចំនួនអ្នកទទួលផលជាស្ត្រីក្នុងខេត្តសៀមរាប។")

@@ -367,14 +367,12 @@ def test_english_page_shows_no_khmer_label(who, what, data):
 # ---- Numbers, dates and semesters the Khmer way ---------------------------------------------------
 
 
-def test_dashboard_counts_are_in_khmer_digits(data):
+def test_home_page_counts_are_in_khmer_digits(data):
     html = client_for("admin").get("/").content.decode()
-    active_ngos = NGO.objects.filter(is_active=True).count()
-    assert f'data-testid="ngo-count">{format_number(active_ngos, "km")}<' in html
-    assert format_number(active_ngos, "km") == "៦៦"
-    # every count of the two tables, one Khmer number per row
-    counts = re.findall(r'<td class="text-end">([^<]*)</td>', html)
-    assert counts and all(re.fullmatch("[០-៩,]+", count) for count in counts)
+    # every figure of the administrator's home page (desk/figures.py), one Khmer number each
+    counts = re.findall(r'data-testid="count">([^<]*)<', html)
+    assert len(counts) == 5 and all(re.fullmatch("[០-៩,]+", count) for count in counts)
+    assert any(count != "០" for count in counts)
 
 
 def test_agreement_page_writes_dates_with_khmer_month_names(data):

@@ -42,7 +42,7 @@ def test_repeated_failed_logins_lock_the_account_for_a_while(client, settings, c
 def test_a_successful_login_works_with_throttling_on(client):
     UserFactory(username="dara", role=Role.DATA_ENTRY_OFFICER)
     response = login(client, "dara", "correct-horse-battery")
-    assert response.status_code == 302 and response.url == reverse("home")
+    assert response.status_code == 302 and response.url == reverse("desk:home")
 
 
 def test_session_expires_after_30_idle_minutes_and_is_renewed_while_used(settings, client, officer_user):
@@ -53,31 +53,31 @@ def test_session_expires_after_30_idle_minutes_and_is_renewed_while_used(setting
         assert first_expiry == timezone.now() + datetime.timedelta(minutes=30)
 
         clock.shift(datetime.timedelta(seconds=30))  # within the minute: the session is not written again
-        response = client.get(reverse("home"))
+        response = client.get(reverse("desk:home"))
         assert response.status_code == 200 and "sessionid" not in response.cookies
         assert Session.objects.get().expire_date == first_expiry
 
         for _ in range(3):  # used every 20 minutes for an hour: still signed in, the expiry follows
             clock.shift(datetime.timedelta(minutes=20))
-            response = client.get(reverse("home"))
+            response = client.get(reverse("desk:home"))
             assert response.status_code == 200
             assert response.cookies["sessionid"]["max-age"] == 30 * 60
         assert Session.objects.get().expire_date == first_expiry + datetime.timedelta(minutes=60, seconds=30)
 
         clock.shift(datetime.timedelta(minutes=30, seconds=1))  # left alone for 30 minutes: signed out
-        response = client.get(reverse("home"))
+        response = client.get(reverse("desk:home"))
         assert response.status_code == 302 and response.url.startswith(reverse("login"))
 
 
 def test_logout_ends_the_session(client, officer_user):
     client.force_login(officer_user)
     client.post(reverse("logout"))
-    assert client.get(reverse("home")).status_code == 302
+    assert client.get(reverse("desk:home")).status_code == 302
 
 
 def test_pages_carry_security_headers(client, officer_user):
     client.force_login(officer_user)
-    response = client.get(reverse("home"))
+    response = client.get(reverse("desk:home"))
     csp = response.headers["Content-Security-Policy"]
     assert "script-src 'self'" in csp and "style-src 'self'" in csp and "unsafe-inline" not in csp
     assert response.headers["X-Frame-Options"] == "DENY"

@@ -142,10 +142,14 @@ def test_administrator_locks_and_unlocks_a_semester_from_the_completeness_page(a
     assert client_for(officer_user).post(f"/reports/{period.code}/lock/").status_code == 403
     admin = in_english(client_for(admin_user))
     response = admin.post(f"/reports/{period.code}/lock/", follow=True)
+    assert "a reason is required" in response.content.decode()
+    period.refresh_from_db()
+    assert not period.is_locked
+    response = admin.post(f"/reports/{period.code}/lock/", {"reason": "Meeting held"}, follow=True)
     assert "Locked: reports are read-only" in response.content.decode()
     period.refresh_from_db()
     assert period.is_locked
-    admin.post(f"/reports/{period.code}/unlock/")
+    admin.post(f"/reports/{period.code}/unlock/", {"reason": "A late report"})
     period.refresh_from_db()
     assert not period.is_locked
 

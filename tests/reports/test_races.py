@@ -11,7 +11,7 @@ from reports import services
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, IndicatorValueEvent, ProgressReport
 from reports.content import ReportContent, ResultRow
-from tests.factories import UserFactory
+from tests.factories import HEAD_DEPARTMENT, UserFactory
 from tests.reports.conftest import client_for, in_english
 
 pytestmark = pytest.mark.django_db
@@ -32,7 +32,7 @@ def test_return_after_a_colleague_accepted_says_who_and_when_and_keeps_the_comme
     services.report_submit(user=officer_user, report=draft)
     reviewer = in_english(client_for(head_user))
     opened = reviewer.get(f"/reports/{draft.pk}/").context["return_form"].initial["version"]
-    colleague = UserFactory(username="sophea", first_name="Sophea", last_name="Chan", role=Role.DEPARTMENT_HEAD)
+    colleague = UserFactory(username="sophea", first_name="Sophea", last_name="Chan", role=Role.DEPARTMENT_HEAD, department=HEAD_DEPARTMENT)
     with time_machine.travel(datetime.datetime(2024, 8, 5, 14, 30, tzinfo=PHNOM_PENH), tick=False):
         services.report_accept(user=colleague, report=draft)
 
@@ -51,7 +51,7 @@ def test_return_after_a_colleague_returned_says_so_in_khmer_too(officer_user, he
     services.report_submit(user=officer_user, report=draft)
     reviewer = client_for(head_user)  # Khmer, the default
     opened = reviewer.get(f"/reports/{draft.pk}/").context["return_form"].initial["version"]
-    colleague = UserFactory(username="sophea", first_name="Sophea", last_name="Chan", role=Role.DEPARTMENT_HEAD)
+    colleague = UserFactory(username="sophea", first_name="Sophea", last_name="Chan", role=Role.DEPARTMENT_HEAD, department=HEAD_DEPARTMENT)
     services.report_return(user=colleague, report=draft, comment="Theirs.")
     response = reviewer.post(f"/reports/{draft.pk}/return/", {"comment": "Mine, kept.", "version": opened})
     html = response.content.decode()
@@ -64,7 +64,7 @@ def test_return_of_a_report_resubmitted_meanwhile_keeps_the_comment_ready_to_sen
     services.report_submit(user=officer_user, report=draft)
     reviewer = in_english(client_for(head_user))
     opened = reviewer.get(f"/reports/{draft.pk}/").context["return_form"].initial["version"]
-    colleague = UserFactory(role=Role.DEPARTMENT_HEAD)
+    colleague = UserFactory(role=Role.DEPARTMENT_HEAD, department=HEAD_DEPARTMENT)
     services.report_return(user=colleague, report=draft, comment="Theirs.")
     services.report_submit(user=officer_user, report=draft)  # corrected and sent again
 

@@ -231,8 +231,12 @@ def test_a_stale_review_is_refused(draft, officer_user, head_user):
 
 def test_locked_period_refuses_every_change_until_unlocked(draft, officer_user, head_user, admin_user, period, siem_reap, wells):
     with pytest.raises(PermissionDenied):
-        services.period_set_locked(user=officer_user, period=period, locked=True)
-    services.period_set_locked(user=admin_user, period=period, locked=True)
+        services.period_set_locked(user=officer_user, period=period, locked=True, reason="Meeting held")
+    with pytest.raises(ValidationError, match="reason is required"):
+        services.period_set_locked(user=admin_user, period=period, locked=True, reason="  ")
+    period.refresh_from_db()
+    assert not period.is_locked and not period.lock_changes.exists()
+    services.period_set_locked(user=admin_user, period=period, locked=True, reason="Meeting held")
     draft.period.refresh_from_db()
     for call in (
         lambda: services.report_submit(user=officer_user, report=draft),
@@ -241,7 +245,10 @@ def test_locked_period_refuses_every_change_until_unlocked(draft, officer_user, 
     ):
         with pytest.raises(ValidationError, match="is locked"):
             call()
-    services.period_set_locked(user=admin_user, period=period, locked=False)
+    services.period_set_locked(user=admin_user, period=period, locked=False, reason="A late report arrived")
+    assert [(c.locked, c.reason, c.changed_by) for c in period.lock_changes.order_by("changed_at")] == [
+        (True, "Meeting held", admin_user), (False, "A late report arrived", admin_user),
+    ]
     assert services.report_submit(user=officer_user, report=draft).status == ReportStatus.SUBMITTED
 
 

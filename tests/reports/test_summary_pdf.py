@@ -93,7 +93,7 @@ def test_pdfs_name_the_ngos(pdfs):
     khmer, english = pdftotext(pdfs.km), pdftotext(pdfs.en)
     for name_km, name_en in pdfs.ngos:
         assert coverage(name_km, khmer) >= KHMER_FOUND, name_km
-        assert name_en in english
+        assert squeeze(name_en) in squeeze(english), name_en  # a name may wrap in a narrow column
 
 
 def test_english_edition_has_no_khmer_digits_and_numbers_its_pages(pdfs):

@@ -414,7 +414,7 @@ def test_detail_page_in_khmer_writes_numbers_in_khmer_digits(officer_client, dra
 
 
 def test_locked_period_makes_the_report_read_only_in_the_pages(admin_user, officer_client, draft, period):
-    services.period_set_locked(user=admin_user, period=period, locked=True)
+    services.period_set_locked(user=admin_user, period=period, locked=True, reason="Meeting held")
     response = in_english(officer_client).get(f"/reports/{draft.pk}/edit/", follow=True)
     assert "This semester is locked" in page(response)
     assert 'href="/reports/%d/edit/"' % draft.pk not in page(response)
