@@ -4,6 +4,7 @@ import io
 
 import pytest
 from django.core.management import call_command
+from django.db import transaction
 from django.db.models import Count
 
 from agreements.choices import AgreementStatus
@@ -21,19 +22,33 @@ def table_counts():
     return {model.__name__: model.objects.count() for model in (NGO, Agreement, ProgressReport, IndicatorValue, Village)}
 
 
+@pytest.fixture(scope="module")
+def loaded(django_db_setup, django_db_blocker):
+    """The demo, loaded once for this module (it takes a while: every row goes through the services), rolled back at its end."""
+    with django_db_blocker.unblock():
+        atomic = transaction.atomic()
+        atomic.__enter__()
+        try:
+            out = io.StringIO()
+            call_command("load_demo", "--date", TODAY.isoformat(), stdout=out)
+            yield out.getvalue()
+        finally:
+            transaction.set_rollback(True)
+            atomic.__exit__(None, None, None)
+
+
 @pytest.fixture
-def demo():
-    load_demo(today=TODAY)
+def demo(loaded, db):
+    return loaded
 
 
-def test_load_demo_twice_creates_nothing_the_second_time():
-    out = io.StringIO()
-    call_command("load_demo", stdout=out)
+def test_load_demo_twice_creates_nothing_the_second_time(demo):
     first = table_counts()
-    call_command("load_demo", stdout=io.StringIO())
-    assert table_counts() == first
     assert first["NGO"] == 66
-    assert "admin" in out.getvalue() and "mrd-demo-2024" in out.getvalue()
+    assert "admin" in demo and "mrd-demo-2024" in demo
+    call_command("load_demo", "--date", TODAY.isoformat(), stdout=io.StringIO())
+    assert table_counts() == first
+    assert ReportingPeriod.objects.get_by_code("2023S2").is_locked
 
 
 def test_demo_holds_every_state_the_app_deals_with(demo):
