@@ -23,6 +23,9 @@ to 2026 whose start dates are fixed but whose end dates are counted from the loa
 within 90 days, two of them with a renewal under way, two ended weeks ago without a successor),
 so the dashboard, the registry and the expiring board show a live picture whatever the day.
 
+The business dates (signatures, submissions, returns, acceptances) are the historical ones; the
+audit trail and a report's "entered on" say when the demo was loaded, as an audit trail must.
+
 Every row goes through the services a person's input goes through (`ngo_create`,
 `agreement_create`/`renew`/`sign`/`terminate`/`flag`, `report_create`/`submit`/`return`/`accept`,
 `period_set_locked`), or `full_clean()` where people enter it in the admin (villages, coverage
@@ -37,6 +40,7 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 from django.contrib.auth import get_user_model
+from django.contrib.auth.hashers import make_password
 from django.contrib.auth.models import Group
 from django.db import transaction
 from django.utils import timezone
@@ -416,12 +420,14 @@ def _demo_users(provinces: dict) -> dict:
     """One user per role (created once; the password is printed by the command)."""
     User = get_user_model()
     users = {}
+    hashed = None  # one hash for the four (the password is printed anyway): hashing takes a second each
     for username, role, (family, given), province_code in DEMO_USERS:
         user, created = User.objects.get_or_create(
             username=username, defaults={"first_name": family, "last_name": given, "email": f"{username}@mrd.gov.kh"}
         )
         if created:
-            user.set_password(DEMO_PASSWORD)
+            hashed = hashed or make_password(DEMO_PASSWORD)
+            user.password = hashed
             user.is_staff = role == Role.ADMINISTRATOR
             user.save()
             user.groups.add(Group.objects.get(name=role.value))
