@@ -52,7 +52,7 @@ from mrd_ngo.roles import Role
 from reports import services as report_services
 from reports.choices import RecommendationStatus
 from reports.demo_data.narratives import compose
-from reports.models import MeetingRecommendation, ReportingPeriod
+from reports.models import MeetingRecommendation, ProgressReport, ReportingPeriod
 from reports.semesters import semester_bounds
 
 DATA = Path(__file__).resolve().parent / "demo_data"
@@ -242,8 +242,6 @@ def load_demo(today: datetime.date | None = None) -> dict:
     _demo_flags(loader, made)
     _demo_recommendations(loader.periods[(2024, 1)], made)
     report_services.period_set_locked(user=admin, period=loader.periods[LOCKED], locked=True)
-    from reports.models import ProgressReport
-
     return {"ngos": NGO.objects.count(), "agreements": Agreement.objects.count(), "reports": ProgressReport.objects.count()}
 
 
@@ -372,7 +370,7 @@ def _demo_report(loader: _Loader, ngo: NGO, row: dict, period: ReportingPeriod) 
     beneficiaries = people or rng.randint(300, 6000)
     semesters = max(1, round(((agreement.valid_to - agreement.valid_from).days + 1) / 182.6))
     planned = (agreement.planned_budget_usd / semesters).quantize(Decimal("1"))
-    start, end = semester_bounds(period.year, period.half)
+    end = semester_bounds(period.year, period.half)[1]
     ends_soon = agreement.valid_to <= end + datetime.timedelta(days=120) and agreement.pk == row["agreements"][-1].pk  # no renewal started
     fields = compose(lang=lang, totals=totals, provinces=[(p.name_km, p.name_en) for p in provinces],
                      model_villages=villages_named[:3], half=period.half, year=period.year, ends_soon=ends_soon, rng=rng)
