@@ -1,36 +1,30 @@
 """Filters of the NGO and agreement lists (django-filter); the same filter drives the page and its exports."""
-import datetime
-
 import django_filters
 from django import forms
 from django.db.models import Exists, OuterRef, Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from agreements import rules
 from agreements.choices import AgreementStatus, NGOKind
 from agreements.forms import DATE_WIDGET
 from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
 from agreements.models import NGO, Agreement, Department, Province, Sector
 
-ENDS_WITHIN_CHOICES = [("30", _("30 days")), ("60", _("60 days")), ("90", _("90 days"))]
+
+
+def ends_within_choices():
+    """The bands of the expiring board (`rules.expiry_bands`) as choices: 30, 60 or 90 days by default."""
+    return [(band.key, band.choice_label) for band in rules.expiry_bands()]
 
 
 class FilterForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     """The filter form, styled like the other forms; its dates may be typed in Khmer digits, within the app's range."""
 
 
-def _in_force_on(day: datetime.date) -> Q:
-    """Signed agreements valid on `day` (an early termination ends them)."""
-    return Q(signed_on__isnull=False, valid_from__lte=day, valid_to__gte=day) & (
-        Q(terminated_on__isnull=True) | Q(terminated_on__gt=day)
-    )
-
-
 def _ending_within(days: int) -> Q:
     """Agreements running today (active or expiring, so signed, not renewed) that end within `days` days."""
-    today = timezone.localdate()
-    return Q(status__in=[AgreementStatus.ACTIVE, AgreementStatus.EXPIRING],
-             valid_to__lte=today + datetime.timedelta(days=days))
+    return Q(status__in=rules.RUNNING_STATUSES) & rules.ends_between(timezone.localdate(), 0, days)
 
 
 class AgreementFilter(django_filters.FilterSet):
@@ -52,7 +46,7 @@ class AgreementFilter(django_filters.FilterSet):
                                            widget=DATE_WIDGET)
     ends_before = django_filters.DateFilter(label=_("Ends on or before"), field_name="valid_to", lookup_expr="lte",
                                             widget=DATE_WIDGET)
-    ends_within = django_filters.ChoiceFilter(label=_("Ends within"), choices=ENDS_WITHIN_CHOICES,
+    ends_within = django_filters.ChoiceFilter(label=_("Ends within"), choices=ends_within_choices,
                                               method="filter_ends_within")
 
     class Meta:
@@ -70,7 +64,7 @@ class AgreementFilter(django_filters.FilterSet):
         return queryset.filter(Exists(Agreement.sectors.through.objects.filter(agreement=OuterRef("pk"), sector=value)))
 
     def filter_in_force_on(self, queryset, name, value):
-        return queryset.filter(_in_force_on(value))
+        return queryset.filter(rules.in_force_on(value))
 
     def filter_ends_within(self, queryset, name, value):
         return queryset.filter(_ending_within(int(value)))
@@ -97,7 +91,7 @@ class NGOFilter(django_filters.FilterSet):
     )
     in_force_on = django_filters.DateFilter(label=_("Has an agreement in force on"), method="filter_in_force_on",
                                             widget=DATE_WIDGET)
-    ends_within = django_filters.ChoiceFilter(label=_("Has an agreement ending within"), choices=ENDS_WITHIN_CHOICES,
+    ends_within = django_filters.ChoiceFilter(label=_("Has an agreement ending within"), choices=ends_within_choices,
                                               method="filter_ends_within")
     is_active = django_filters.BooleanFilter(label=_("active"), widget=forms.Select(choices=[
         ("", _("All")), ("true", _("Yes")), ("false", _("No")),
@@ -138,7 +132,7 @@ class NGOFilter(django_filters.FilterSet):
         return self._with_agreement(queryset, Q(status__in=value), statuses=True)
 
     def filter_in_force_on(self, queryset, name, value):
-        return self._with_agreement(queryset, _in_force_on(value))
+        return self._with_agreement(queryset, rules.in_force_on(value))
 
     def filter_ends_within(self, queryset, name, value):
         return self._with_agreement(queryset, _ending_within(int(value)), statuses=True)

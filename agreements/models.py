@@ -16,6 +16,7 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
+from agreements import rules
 from agreements.choices import AgreementStatus, NGOKind, NoticeThreshold
 from mrd_ngo.access import RestrictedQuerySet
 from mrd_ngo.khmer import normalize_khmer
@@ -228,11 +229,6 @@ class NGO(BilingualName):
         return reverse("agreements:ngo_detail", args=[self.pk])
 
 
-def expiry_window_days() -> int:
-    """How many days before `valid_to` an agreement counts as expiring (settings)."""
-    return settings.AGREEMENT_EXPIRY_WINDOW_DAYS
-
-
 class AgreementQuerySet(RestrictedQuerySet):
     """Business questions about many agreements."""
 
@@ -243,7 +239,7 @@ class AgreementQuerySet(RestrictedQuerySet):
     def with_status(self, today: datetime.date | None = None, window_days: int | None = None):
         """Annotate `status` (an AgreementStatus value) as of `today`, the same rules as `Agreement.status`."""
         today = today or timezone.localdate()
-        window_days = expiry_window_days() if window_days is None else window_days
+        window_days = rules.expiry_window_days() if window_days is None else window_days
         signed_successor = Agreement.objects.filter(renews=OuterRef("pk"), signed_on__isnull=False)
         return self.annotate(
             status=Case(
@@ -261,10 +257,10 @@ class AgreementQuerySet(RestrictedQuerySet):
         """The agreements of one group of the expiring board, as of `today`; each agreement is in one group at most.
 
         `renewing`: a successor is started but not signed yet; `expired`: ended without a successor;
-        `30`, `60`, `90`: ends within 30 days, in 31 to 60, in 61 to 90, no successor. Renewed,
-        terminated and draft agreements are on no group. The rules of `with_status` (window: 90 days),
-        written as plain conditions so PostgreSQL plans them as (anti-)joins: filtering on the CASE
-        of `with_status` is estimated so badly that the JIT compiles the query for seconds.
+        a band key of `rules.expiry_bands()` (`30`, `60`, `90` with the default 90-day window): ends within
+        that band, no successor. Renewed, terminated and draft agreements are on no group. The rules of
+        `with_status`, written as plain conditions so PostgreSQL plans them as (anti-)joins: filtering on
+        the CASE of `with_status` is estimated so badly that the JIT compiles the query for seconds.
         `successors` are the agreements that count as a renewal in progress (the ones the user may see:
         another province's draft successor is not theirs to follow); "renewed" is the same for everyone.
         """
@@ -281,10 +277,8 @@ class AgreementQuerySet(RestrictedQuerySet):
         running = running.filter(~Exists(started))
         if group == "expired":
             return running.filter(valid_to__lt=today)
-        first, last = {"30": (0, 30), "60": (31, 60), "90": (61, 90)}[group]
-        return running.filter(
-            valid_to__gte=today + datetime.timedelta(days=first), valid_to__lte=today + datetime.timedelta(days=last),
-        )
+        band = rules.expiry_band(group)
+        return running.filter(rules.ends_between(today, band.first, band.last))
 
     def with_status_in(self, statuses, today: datetime.date | None = None):
         """Agreements whose derived status is one of `statuses`."""
@@ -296,10 +290,12 @@ class AgreementQuerySet(RestrictedQuerySet):
         return self.with_status(today, window_days=days).filter(status=AgreementStatus.EXPIRING)
 
     def in_force_during(self, start: datetime.date, end: datetime.date):
-        """Signed agreements valid for at least one day between `start` and `end` (termination counts)."""
-        return self.filter(signed_on__isnull=False, valid_from__lte=end, valid_to__gte=start).exclude(
-            terminated_on__lt=start
-        )
+        """Signed agreements in force for at least one day between `start` and `end` (`rules.in_force_during`)."""
+        return self.filter(rules.in_force_during(start, end))
+
+    def in_force_on(self, day: datetime.date):
+        """Signed agreements in force on `day` (`rules.in_force_on`)."""
+        return self.filter(rules.in_force_on(day))
 
     def search(self, query: str):
         """Agreements whose reference number, or NGO name or acronym, contains every word of `query`."""
@@ -335,6 +331,12 @@ class AgreementQuerySet(RestrictedQuerySet):
     def with_open_flags(self):
         """Prefetch the flags not yet cleared into `open_flags` (a list), with their people."""
         return self.prefetch_related(open_flags_prefetch())
+
+    def with_open_flag_note(self):
+        """The note of the agreement's open flag (at most one: a constraint), else None, as `open_flag_note`."""
+        return self.annotate(open_flag_note=models.Subquery(
+            AgreementFlag.objects.filter(agreement=models.OuterRef("pk"), cleared_at__isnull=True).values("note")[:1]
+        ))
 
 
 def open_flags_prefetch() -> models.Prefetch:
@@ -449,7 +451,7 @@ class Agreement(models.Model):
 
     def status_on(self, today: datetime.date, window_days: int | None = None) -> AgreementStatus:
         """The status as of `today`; the same rules as `AgreementQuerySet.with_status`."""
-        window_days = expiry_window_days() if window_days is None else window_days
+        window_days = rules.expiry_window_days() if window_days is None else window_days
         if self.terminated_on and self.terminated_on <= today:
             return AgreementStatus.TERMINATED
         if self.signed_on is None:

@@ -20,7 +20,7 @@ from django.views.generic import DetailView, FormView, TemplateView
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from agreements import services
+from agreements import rules, services
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
     NGO_CHOICES_SHOWN,
@@ -36,8 +36,10 @@ from agreements.forms import (
     TerminateForm,
 )
 from agreements.history import agreement_history, ngo_history
-from agreements.models import NGO, Agreement, AgreementFlag, RenewalChecklistItem, open_flags_prefetch, search_terms
-from agreements.tables import AgreementTable, NGOTable
+from agreements.models import (
+    NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, open_flags_prefetch, search_terms,
+)
+from agreements.tables import AgreementTable, NGOTable, names_of
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id
@@ -100,7 +102,8 @@ class AgreementListView(RegistryListView):
     def get_queryset(self):
         return (
             Agreement.objects.visible_to(self.request.user).with_status()
-            .select_related("ngo", "department").prefetch_related("provinces", "sectors").with_open_flags()
+            .select_related("ngo", "department").with_open_flag_note()
+            .annotate(province_names=names_of(Province, "agreements"), sector_names=names_of(Sector, "agreements"))
         )
 
 
@@ -120,8 +123,8 @@ class NGOListView(RegistryListView):
             .annotate(
                 agreement_count=Coalesce(Subquery(count, output_field=IntegerField()), Value(0)),
                 last_valid_to=Subquery(visible.order_by("-valid_to").values("valid_to")[:1]),
+                sector_names=names_of(Sector, "ngos"),
             )
-            .prefetch_related("sectors")
         )
 
 
@@ -557,7 +560,8 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
                 group = group.with_renewal_chain(self.request.user)
             return page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
 
-        pages = {key: section(key) for key in ("expired", "30", "60", "90", "renewing")}
+        bands = rules.expiry_bands()  # the expiring window (settings) in three bands
+        pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
         # The flags and checklists of every group shown, each in one query (not one per group).
         shown = [agreement for page in pages.values() for agreement in page.object_list]
         prefetch_related_objects(shown, open_flags_prefetch())
@@ -571,12 +575,7 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
             agreement.checklist_total = len(entries)
             agreement.checklist_received = sum(1 for e in entries if e.received_on)
 
-        sections = [
-            ("expired", _("Expired without a successor")),
-            ("30", _("Expiring within 30 days")),
-            ("60", _("Expiring in 31 to 60 days")),
-            ("90", _("Expiring in 61 to 90 days")),
-        ]
+        sections = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
         return super().get_context_data(
             sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
             **kwargs,

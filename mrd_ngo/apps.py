@@ -9,4 +9,4 @@ class MrdNgoConfig(AppConfig):
     verbose_name = _("MRD NGO tracker")
 
     def ready(self):
-        from mrd_ngo import security  # noqa: F401 (connects the login-failure logger)
+        from mrd_ngo import middleware, security  # noqa: F401 (connect the login-failure logger, the session renewal at login)

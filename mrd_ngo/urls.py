@@ -4,7 +4,7 @@ from django.contrib.auth import views as auth_views
 from django.urls import include, path
 from django.views.i18n import set_language
 
-from mrd_ngo import health, views
+from mrd_ngo import health
 from mrd_ngo.roles import Role, user_role
 
 handler403 = "mrd_ngo.security.permission_denied"
@@ -18,7 +18,7 @@ def admin_site_permission(request) -> bool:
 admin.site.has_permission = admin_site_permission
 
 urlpatterns = [
-    path("", views.home, name="home"),
+    path("", include("reports.home_urls")),  # the dashboard (the base package imports no app)
     path("healthz", health.healthz, name="healthz"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
@@ -26,4 +26,6 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("", include("agreements.urls")),
     path("", include("reports.urls")),
+    path("", include("api.urls")),
+    path("api/v1/", include("api.urls_v1", namespace="api-1")),  # the JSON API (django-ninja)
 ]

@@ -1,8 +1,7 @@
 """Who has reported for a semester: expected, received, on time, late and missing reports.
 
-An NGO is expected to report for a period when one of its signed agreements is in force during
-it. A report counts as received once submitted (submitted, returned or accepted: a draft does not
-count); it is on time when its first submission, as a Phnom Penh date, is on or before the due date.
+The rules (expected, received, on time, late, the agreement a report is filed under) are those of
+reports/rules.py; an NGO files one report per semester, so each expected NGO has one report or none.
 `period_completeness` counts in a fixed number of queries (seven), whatever the size, from plain tuples;
 the NGOs of the rows a page shows are read when shown (one query per list).
 """
@@ -17,15 +16,12 @@ from typing import NamedTuple
 from django.utils import timezone
 
 from agreements.models import NGO, Agreement, Province, Sector
+from reports import rules
 from reports.choices import ReportStatus
 from reports.models import ProgressReport, ReportingPeriod
-from reports.services import RECEIVED_STATUSES
 
 # What the completeness page shows of an expected NGO (loaded for thousands of rows).
 NGO_FIELDS = ("name_km", "name_en", "acronym", "contact_person", "phone", "email")
-
-# When an NGO has several reports for a period (renewed mid-semester), the most advanced one speaks for it.
-_STATUS_RANK = {ReportStatus.ACCEPTED: 3, ReportStatus.SUBMITTED: 2, ReportStatus.RETURNED: 2, ReportStatus.DRAFT: 1}
 
 
 class AgreementLine(NamedTuple):
@@ -52,7 +48,7 @@ class ExpectedReport:
     """One NGO expected to report, and where its report stands."""
 
     ngo: NGO
-    agreement: AgreementLine  # the latest of its agreements in force during the period
+    agreement: AgreementLine  # its latest visible agreement in force: the one its report is filed under when visible
     provinces: list[Province]
     sectors: list[Sector]
     report: ReportState | None
@@ -61,7 +57,7 @@ class ExpectedReport:
 
     @cached_property  # counted in several tallies: worked out once
     def received(self) -> bool:
-        return self.report is not None and self.report.status in RECEIVED_STATUSES
+        return self.report is not None and rules.is_received(self.report.status)
 
     @property
     def has_draft(self) -> bool:
@@ -69,7 +65,7 @@ class ExpectedReport:
 
     @cached_property  # counted in several tallies: worked out once
     def on_time(self) -> bool:
-        return self.received and self.submitted_on is not None and self.submitted_on <= self.due_date
+        return self.report is not None and rules.is_on_time(self.report.status, self.report.submitted_at, self.due_date)
 
     @cached_property  # counted in several tallies: worked out once
     def late(self) -> bool:
@@ -196,30 +192,27 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
             agreement_id__in=agreement_ids).values_list("agreement_id", "sector_id"):
         covered_sectors.setdefault(agreement_id, []).append(sector_id)
 
-    reports: dict[int, ReportState] = {}
     # Only reports the user may see: a report under another province's agreement neither counts nor shows.
-    period_reports = (
-        ProgressReport.objects.visible_to(user)
-        .filter(period=period, ngo_id__in=in_force.values("ngo_id"))  # a subquery: no 2,000 parameters
-        .order_by("pk").values_list("pk", "ngo_id", "status", "submitted_at")
-    )
-    for pk, ngo_id, status, submitted_at in period_reports:
-        report = ReportState(pk, status, submitted_at)
-        best = reports.get(ngo_id)
-        if best is None or _better(report, best):
-            reports[ngo_id] = report
+    reports: dict[int, ReportState] = {
+        ngo_id: ReportState(pk, status, submitted_at)
+        for pk, ngo_id, status, submitted_at in (
+            ProgressReport.objects.visible_to(user)
+            .filter(period=period, ngo_id__in=in_force.values("ngo_id"))  # a subquery: no 2,000 parameters
+            .values_list("pk", "ngo_id", "status", "submitted_at")
+        )
+    }  # one per NGO and semester (the database says so)
 
-    # On time: first submitted on or before the due date as a Phnom Penh date, i.e. before the next local midnight.
-    deadline = timezone.make_aware(datetime.datetime.combine(period.due_date + datetime.timedelta(days=1), datetime.time()))
     rows = []
     for ngo_id, ngo_agreements in by_ngo.items():
         report = reports.get(ngo_id)
-        received = report is not None and report.status in RECEIVED_STATUSES
         rows.append(_Row(
-            ngo_id, sort_keys[ngo_id], ngo_agreements[-1],  # the latest agreement in force speaks for the NGO
+            # Ordered by valid_from, never overlapping: the last is the one its report is filed under
+            # (rules.agreement_for_report).
+            ngo_id, sort_keys[ngo_id], ngo_agreements[-1],
             tuple(dict.fromkeys(pk for a in ngo_agreements for pk in covered_provinces.get(a.pk, ()))),
             tuple(dict.fromkeys(pk for a in ngo_agreements for pk in covered_sectors.get(a.pk, ()))),
-            report, received, received and report.submitted_at is not None and report.submitted_at < deadline,
+            report, report is not None and rules.is_received(report.status),
+            report is not None and rules.is_on_time(report.status, report.submitted_at, period.due_date),
         ))
     rows.sort(key=lambda row: row.sort_key)
 
@@ -254,12 +247,3 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
         received=expected_reports([row for row in rows if row.received]),
     )
 
-
-def _better(report: ReportState, than: ReportState) -> bool:
-    """Is `report` more advanced than `than` (or as advanced and submitted earlier)?"""
-    rank, other = _STATUS_RANK[report.status], _STATUS_RANK[than.status]
-    if rank != other:
-        return rank > other
-    if report.submitted_at and than.submitted_at:
-        return report.submitted_at < than.submitted_at
-    return report.submitted_at is not None and than.submitted_at is None

@@ -35,11 +35,13 @@ from django.utils import timezone, translation
 from agreements.models import (
     NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village,
 )
-from reports.choices import BuildState, DocumentKind, ReportStatus
+from reports import rules
+from reports.choices import BuildState, DocumentKind
 from reports.models import (
     IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
 )
 from reports.semesters import previous_semester
+from reports.summary.data import SUMMARY_FORMAT
 
 logger = logging.getLogger("mrd_ngo.documents")
 
@@ -64,14 +66,14 @@ def filename(period: ReportingPeriod, kind: str, lang: str) -> str:
 
 
 def _sources(period: ReportingPeriod) -> list:
-    """Querysets of every row the summary of `period` reads (reports/summary.py)."""
+    """Querysets of every row the summary of `period` reads (the package reports/summary/)."""
     year, half = previous_semester(period.year, period.half)
     periods = [period.pk, *ReportingPeriod.objects.filter(year=year, half=half).values_list("pk", flat=True)]
     return [
         ReportingPeriod.objects.all(),
         ProgressReport.objects.filter(period__in=periods),
         # Only accepted reports' figures count; a report accepted or sent back changes its own row.
-        IndicatorValue.objects.filter(report__period__in=periods, report__status=ReportStatus.ACCEPTED),
+        IndicatorValue.objects.filter(rules.accepted("report__"), report__period__in=periods),
         Agreement.objects.all(),
         Agreement.provinces.through.objects.all(),
         Agreement.sectors.through.objects.all(),
@@ -100,7 +102,8 @@ class RowVersion(Func):
 
 
 def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = None) -> str:
-    """A short hash that changes whenever any row under the summary of `period` changes (one query)."""
+    """A short hash that changes whenever any row under the summary of `period` changes (one query), or the
+    summary's form (`SUMMARY_FORMAT`)."""
     versions = [
         queryset.order_by().annotate(fingerprint_part=Value(number)).values("fingerprint_part")
         .annotate(
@@ -112,7 +115,7 @@ def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = N
     ]
     rows = sorted(versions[0].union(*versions[1:], all=True))  # one query: UNION ALL of one row per table
     today = today or timezone.localdate()
-    return hashlib.sha256(f"{today.isoformat()}|{rows}".encode()).hexdigest()
+    return hashlib.sha256(f"{SUMMARY_FORMAT}|{today.isoformat()}|{rows}".encode()).hexdigest()
 
 
 # ---------------------------------------------------------------------------

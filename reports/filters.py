@@ -1,7 +1,7 @@
 """Filters of the progress report list (the same filter drives the CSV and XLSX exports)."""
 import django_filters
 from django import forms
-from django.db.models import Exists, F, OuterRef, Q
+from django.db.models import Exists, OuterRef, Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import NGOSearchSelect
@@ -80,9 +80,9 @@ class ProgressReportFilter(django_filters.FilterSet):
         return queryset.filter(Exists(covered) | Exists(results))
 
     def filter_late(self, queryset, name, value):
-        # `__date` is the Phnom Penh date (the active time zone), as on the completeness page.
+        """Received late or on time: the rules of reports/rules.py, as on the completeness page and the summary."""
         if value == "late":
-            return queryset.filter(submitted_at__date__gt=F("period__due_date"))
+            return queryset.late()
         if value == "on_time":
-            return queryset.filter(submitted_at__date__lte=F("period__due_date"))
+            return queryset.on_time()
         return queryset

@@ -15,9 +15,8 @@ from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerD
 from mrd_ngo.khmer import format_date, format_number, semester_label
 from mrd_ngo.parsing import parse_id
 from reports.models import ProgressReport, ReportingPeriod
-from reports.services import (
-    CONTENT_FIELDS, ReportContent, ResultRow, agreement_in_force, no_agreement_message, province_scope, row_problems,
-)
+from reports.content import CONTENT_FIELDS, ReportContent, ResultRow
+from reports.services import agreement_in_force, no_agreement_message, province_scope, row_problems
 
 
 class NumberTextInput(FigureInput):

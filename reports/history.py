@@ -16,7 +16,7 @@ from mrd_ngo.history import event_user_id, users_by_id
 from mrd_ngo.khmer import EMPTY, format_number, khmer_digits
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, ProgressReport
-from reports.services import CONTENT_FIELDS, ReportContent
+from reports.content import CONTENT_FIELDS, ReportContent
 
 # Fields whose change the history names (the workflow fields are told by the action itself).
 HISTORY_FIELDS = CONTENT_FIELDS

@@ -6,12 +6,12 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Exists, F, OuterRef, Q
 from django.http import Http404
-from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import Agreement, Indicator, NGO, Province, Village
 from mrd_ngo.access import RestrictedQuerySet
+from reports import rules
 from reports.choices import BuildState, DocumentKind, RecommendationStatus, ReportStatus
 from reports.semesters import parse_period_code, period_code, semester_bounds
 
@@ -83,13 +83,30 @@ class ProgressReportQuerySet(RestrictedQuerySet):
     def for_period(self, period: ReportingPeriod):
         return self.filter(period=period)
 
+    def received(self):
+        """Reports received (`rules.received`)."""
+        return self.filter(rules.received())
+
     def accepted(self):
-        return self.filter(status=ReportStatus.ACCEPTED)
+        """Accepted reports (`rules.accepted`)."""
+        return self.filter(rules.accepted())
+
+    def on_time(self):
+        """Reports received on time (`rules.on_time`)."""
+        return self.filter(rules.on_time())
+
+    def late(self):
+        """Reports received late (`rules.late`)."""
+        return self.filter(rules.late())
+
+
+# The database's last word on "one report per NGO and semester".
+ONE_REPORT_CONSTRAINT = "report_one_per_ngo_period"
 
 
 @pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class ProgressReport(models.Model):
-    """One NGO's progress report for one semester under one agreement."""
+    """One NGO's progress report for one semester, filed under the agreement in force (`rules.agreement_for_report`)."""
 
     ngo = models.ForeignKey(NGO, on_delete=models.PROTECT, related_name="reports", verbose_name=_("NGO"))
     agreement = models.ForeignKey(Agreement, on_delete=models.PROTECT, related_name="reports", verbose_name=_("agreement"))
@@ -136,7 +153,13 @@ class ProgressReport(models.Model):
             ("print_summary", _("Can print the semester summary")),
         ]
         constraints = [
-            models.UniqueConstraint(fields=["ngo", "agreement", "period"], name="report_one_per_ngo_agreement_period"),
+            # One report per NGO and semester (design notes: one agreement per NGO at a time); the
+            # agreement it is filed under is `rules.agreement_for_report`.
+            models.UniqueConstraint(
+                fields=["ngo", "period"], name=ONE_REPORT_CONSTRAINT,
+                violation_error_message=_("This NGO already has a report for this semester: an NGO files one report "
+                                          "per semester, under its agreement in force at the semester's end."),
+            ),
             models.CheckConstraint(condition=Q(budget_planned_usd__gte=0), name="report_budget_planned_not_negative"),
             models.CheckConstraint(condition=Q(budget_spent_usd__gte=0), name="report_budget_spent_not_negative"),
             models.CheckConstraint(
@@ -153,13 +176,15 @@ class ProgressReport(models.Model):
 
     @property
     def is_late(self) -> bool:
-        """Submitted after the period's due date (in Phnom Penh time)."""
-        if self.submitted_at is None:
-            return False
-        return timezone.localdate(self.submitted_at) > self.period.due_date
+        """Received after the period's due date (`rules.is_late`)."""
+        return rules.is_late(self.status, self.submitted_at, self.period.due_date)
 
 
 class IndicatorValueQuerySet(RestrictedQuerySet):
+    def reaching(self):
+        """Results that reach their place: above zero, in an accepted report (`rules.reached`)."""
+        return self.filter(rules.reached())
+
     def in_province(self, province_id: int) -> Q:
         """A result is seen in a province when it is there and its report is seen there (its agreement covers it)."""
         covered = Agreement.provinces.through.objects.filter(

@@ -8,9 +8,6 @@ names the `version` it started from, and a stale version raises `ReportConflict`
 from __future__ import annotations
 
 import datetime
-from dataclasses import dataclass, field
-from decimal import Decimal
-from typing import Any
 
 import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
@@ -19,43 +16,16 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 
-from agreements.models import NGO, Agreement, Indicator, Province, Village
+from agreements.models import NGO, Agreement, Province
 from mrd_ngo.khmer import semester_label
 from mrd_ngo.roles import Role, user_province_id, user_role
+from reports import rules
 from reports.choices import ReportStatus
+from reports.content import CONTENT_FIELDS, ReportContent, ResultRow
+from reports.history import conflict_changes
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
 
-NARRATIVE_FIELDS = ("achievements", "challenges", "lessons_learned", "next_plans")
-FIGURE_FIELDS = ("budget_planned_usd", "budget_spent_usd", "beneficiaries_total", "beneficiaries_female")
-CONTENT_FIELDS = NARRATIVE_FIELDS + FIGURE_FIELDS
-
 EDITABLE_STATUSES = frozenset({ReportStatus.DRAFT, ReportStatus.RETURNED})
-# Received by the ministry; a draft is still being written and does not count.
-RECEIVED_STATUSES = frozenset({ReportStatus.SUBMITTED, ReportStatus.RETURNED, ReportStatus.ACCEPTED})
-
-
-@dataclass(frozen=True)
-class ResultRow:
-    """One indicator result as typed or imported, before it becomes an `IndicatorValue`."""
-
-    indicator: Indicator
-    province: Province
-    village: Village | None
-    value: Decimal
-    female_value: Decimal | None = None
-
-    @property
-    def key(self) -> tuple[int, int, int | None]:
-        """What makes a result unique within a report: indicator, province, village."""
-        return self.indicator.pk, self.province.pk, self.village.pk if self.village else None
-
-
-@dataclass
-class ReportContent:
-    """What a person enters in a report: narrative, figures (CONTENT_FIELDS) and indicator results."""
-
-    fields: dict[str, Any]
-    rows: list[ResultRow] = field(default_factory=list)
 
 
 class ReportConflict(ValidationError):
@@ -80,44 +50,54 @@ def province_scope(user) -> int | None:
 
 
 def agreement_in_force(*, ngo: NGO, period: ReportingPeriod, user) -> Agreement | None:
-    """The NGO's signed agreement in force during the period that `user` may see (the latest one if it was
-    renewed mid-semester): the agreement a report is filed under, and the one its template and import name.
+    """The agreement the NGO's report for the period is filed under (`rules.agreement_for_report`), if `user`
+    may see it: the one a report is created under, and the one its template and import name.
 
-    Only visible agreements count: a provincial officer never files, or reads the name of, an agreement of
-    another province, even when it is the NGO's agreement in force.
+    A provincial officer whose province that agreement does not cover gets None (they may not file the
+    NGO's report, nor read the agreement's name), the same answer as when the NGO has no agreement.
     """
-    return (
-        Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
-        .filter(ngo=ngo)
-        .prefetch_related("provinces", "sectors")
-        .order_by("-valid_from")
-        .first()
-    )
+    agreement = rules.agreement_for_report(Agreement.objects.filter(ngo=ngo), start=period.start, end=period.end)
+    if agreement is None or not Agreement.objects.visible_to(user).filter(pk=agreement.pk).exists():
+        return None
+    return Agreement.objects.prefetch_related("provinces", "sectors").get(pk=agreement.pk)
 
 
 def no_agreement_message(*, ngo: NGO, period: ReportingPeriod, user) -> str:
-    """Why no report can be entered: no agreement in force that `user` may see (the same words whatever exists elsewhere)."""
+    """Why no report can be entered: no agreement in force that `user` may see (the same words whatever exists elsewhere),
+    or, for a provincial officer, the NGO's report belongs to an agreement that does not cover their province."""
     scope = province_scope(user)
     if scope is not None:
+        words = {"ngo": ngo.name, "province": Province.objects.get(pk=scope).name, "period": _period_label(period)}
+        if report_filed_elsewhere(ngo=ngo, period=period, user=user):
+            return _("%(ngo)s files its one report for %(period)s under its agreement in force at the end of the semester, "
+                     "which does not cover %(province)s: you cannot enter it.") % words
         return _("%(ngo)s has no signed cooperation agreement covering %(province)s in force during %(period)s: "
-                 "you cannot enter a report for it.") % {
-            "ngo": ngo.name, "province": Province.objects.get(pk=scope).name, "period": _period_label(period),
-        }
+                 "you cannot enter a report for it.") % words
     return _("%(ngo)s has no signed cooperation agreement in force during %(period)s: no report can be entered for it.") % {
         "ngo": ngo.name, "period": _period_label(period),
     }
 
 
-def visible_report_of(*, ngo: NGO, period: ReportingPeriod, user) -> ProgressReport | None:
-    """The NGO's report for the period among those `user` may see (the one a new report would duplicate).
-
-    A report the user may not see is never mentioned: a provincial officer then files their own
-    report under the agreement they see (one report per NGO, agreement and semester).
-    """
+def report_filed_elsewhere(*, ngo: NGO, period: ReportingPeriod, user) -> bool:
+    """An agreement `user` may see was in force during the period, yet the NGO's report belongs to another
+    (`rules.agreement_for_report`) that they may not see: a renewal in another province."""
     return (
-        ProgressReport.objects.visible_to(user).filter(ngo=ngo, period=period)
-        .select_related("period").order_by("-agreement__valid_from", "pk").first()
+        agreement_in_force(ngo=ngo, period=period, user=user) is None
+        and Agreement.objects.visible_to(user).in_force_during(period.start, period.end).filter(ngo=ngo).exists()
     )
+
+
+def visible_report_of(*, ngo: NGO, period: ReportingPeriod, user) -> ProgressReport | None:
+    """The NGO's report for the period (there is one at most), if `user` may see it."""
+    return ProgressReport.objects.visible_to(user).filter(ngo=ngo, period=period).select_related("period").first()
+
+
+def one_report_message(*, ngo: NGO, period: ReportingPeriod) -> str:
+    """Why a second report of an NGO for a semester is refused by the service (the form and the import go through it;
+    the admin and `full_clean` give the constraint's message, `ProgressReport.Meta`, which says the same)."""
+    return _("%(ngo)s already has a report for %(period)s: an NGO files one report per semester.") % {
+        "ngo": ngo.name, "period": _period_label(period),
+    }
 
 
 def can_edit(user, report: ProgressReport) -> bool:
@@ -306,11 +286,8 @@ def report_create(*, user, ngo: NGO, period: ReportingPeriod, content: ReportCon
     agreement = agreement_in_force(ngo=ngo, period=period, user=user)
     if agreement is None:
         raise ValidationError(no_agreement_message(ngo=ngo, period=period, user=user), code="no_agreement")
-    if visible_report_of(ngo=ngo, period=period, user=user) is not None:
-        raise ValidationError(
-            _("%(ngo)s already has a report for %(period)s.") % {"ngo": ngo.name, "period": _period_label(period)},
-            code="exists",
-        )
+    if ProgressReport.objects.filter(ngo=ngo, period=period).exists():
+        raise ValidationError(one_report_message(ngo=ngo, period=period), code="exists")
     scope = province_scope(user)
     _check_rows(content.rows, scope)
     report = ProgressReport(ngo=ngo, agreement=agreement, period=period, created_by=user)
@@ -322,10 +299,7 @@ def report_create(*, user, ngo: NGO, period: ReportingPeriod, content: ReportCon
                 report.save()
         except IntegrityError:
             # Someone created it between our check and our insert.
-            raise ValidationError(
-                _("%(ngo)s already has a report for %(period)s.") % {"ngo": ngo.name, "period": _period_label(period)},
-                code="exists",
-            ) from None
+            raise ValidationError(one_report_message(ngo=ngo, period=period), code="exists") from None
         _replace_rows(report, content.rows, scope)
     return report
 
@@ -334,8 +308,6 @@ def report_create(*, user, ngo: NGO, period: ReportingPeriod, content: ReportCon
 def report_update(*, user, report: ProgressReport, version: int, content: ReportContent,
                   source: str = "") -> ProgressReport:
     """Save new content over a draft or returned report, if nobody saved it since `version`."""
-    from reports.history import conflict_changes
-
     _require_perm(user, "reports.change_progressreport", _("You may not change reports."))
     current = _lock_report(user, report)
     _check_editable(current)

@@ -26,9 +26,9 @@ from mrd_ngo.khmer import format_number, normalize_khmer, semester_label, wester
 from mrd_ngo.spreadsheets import CellProblem, SpreadsheetError, WorkbookReader, workbook_bytes, write_cell
 from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
+from reports.content import NARRATIVE_FIELDS, ReportContent, ResultRow
 from reports.services import (
-    NARRATIVE_FIELDS, ReportContent, ResultRow, agreement_in_force, no_agreement_message, province_scope, row_problems,
-    scope_warnings,
+    agreement_in_force, no_agreement_message, province_scope, row_problems, scope_warnings,
 )
 
 SHEET_REPORT = "Report"

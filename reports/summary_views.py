@@ -14,7 +14,6 @@ from django.core.exceptions import PermissionDenied
 from django.http import FileResponse, Http404, HttpResponseBadRequest
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.utils import timezone
 from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -23,6 +22,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from mrd_ngo.access import NoAccess, scope_of
 from mrd_ngo.health import live_workers
+from reports import rules
 from reports.choices import BuildState, DocumentKind
 from reports.documents import (
     CONTENT_TYPES, data_fingerprint, document_state, filename, summary_document_request,
@@ -46,9 +46,8 @@ def _language(request) -> str | None:
 @login_required
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def summary_latest(request):
-    """The summary of the latest semester whose reports are due, else the latest semester."""
-    today = timezone.localdate()
-    period = ReportingPeriod.objects.filter(due_date__lte=today).first() or ReportingPeriod.objects.first()
+    """The summary of the current semester (`rules.current_period`)."""
+    period = rules.current_period()
     if period is None:
         raise Http404(_("No reporting period is recorded yet."))
     return redirect("reports:summary", period.code)

@@ -56,10 +56,12 @@ def _percent(value):
 
 def _headline(workbook, summary, lang):
     h = summary.headline
-    sheet = _sheet(workbook, 1, _("Headline figures"), [_("Figure"), semester_label(summary.period.year, summary.period.half, lang)], [48, 20])
+    sheet = _sheet(workbook, 1, _("Headline figures"),
+                   [_("Figure"), semester_label(summary.period.year, summary.period.half, lang), _("Counted")], [48, 20, 36])
     for figure in summary.figures:
-        sheet.append([str(figure.label), _number(figure.value)])
-    sheet.append([_("Reports not yet accepted or missing"), h.not_accepted])
+        sheet.append([str(figure.label), _number(figure.value), str(figure.counts)])
+    reports_counted = next(str(f.counts) for f in summary.figures if f.key == "reports_expected")
+    sheet.append([_("Reports not yet accepted or missing"), h.not_accepted, reports_counted])
     sheet.append([_("Provinces in the summary"), summary.provinces_in_scope])
     sheet.append([_("Model villages recorded"), summary.model_villages_known])
     if summary.gaps:
@@ -72,15 +74,15 @@ def _headline(workbook, summary, lang):
 def _sectors(workbook, summary):
     sheet = _sheet(
         workbook, 2, _("Results by sector"),
-        [_("Sector"), _("Indicator"), _("Unit"), _("Total"), _("Female"), _("Female share (%)"), _("NGOs"),
+        [_("Sector"), _("Indicator"), _("Unit"), _("Total"), _("Counted"), _("Female"), _("Female share (%)"), _("NGOs"),
          _("Provinces"), _("Previous semester"), _("Change (%)")],
-        [34, 44, 12, 14, 12, 14, 8, 10, 16, 12],
+        [34, 44, 12, 14, 26, 12, 14, 8, 10, 16, 12],
     )
     for sector in summary.sectors:
         for result in sector.indicators:
             sheet.append([
                 str(sector.name), str(result.heading.name), str(result.heading.unit), _number(result.total),
-                _number(result.female), _percent(result.female_share), result.ngos, result.provinces,
+                str(result.counted_as), _number(result.female), _percent(result.female_share), result.ngos, result.provinces,
                 _number(result.previous_total), _percent(result.change.percent),
             ])
 
@@ -172,11 +174,12 @@ def _change(workbook, summary, lang):
     before = (
         semester_label(summary.previous_period.year, summary.previous_period.half, lang) if summary.previous_period else _("Previous semester")
     )
-    sheet = _sheet(workbook, 9, _("Change"), [_("Figure"), this, before, _("Change"), _("Change (%)")], [48, 18, 18, 14, 12])
+    sheet = _sheet(workbook, 9, _("Change"), [_("Figure"), this, before, _("Change"), _("Change (%)"), _("Counted")],
+                   [48, 18, 18, 14, 12, 36])
     for figure in summary.figures:
         change = figure.change
         sheet.append([str(figure.label), _number(change.current), _number(change.previous), _number(change.difference),
-                      _percent(change.percent)])
+                      _percent(change.percent), str(figure.counts)])
     sheet.append([])
     sheet.append([_("Sector"), f"{_('NGOs')} {this}", f"{_('NGOs')} {before}", f"{_('Budget spent (USD)')} {this}",
                   f"{_('Budget spent (USD)')} {before}", _("Change (%)")], bold=True)

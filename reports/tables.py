@@ -1,17 +1,18 @@
 """The table of progress reports; `value_*` are the cells of its CSV and XLSX exports (mrd_ngo.spreadsheets)."""
 import django_tables2 as tables
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.html import format_html
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agreements.tables import CellAttrsOnceMixin
+from agreements.tables import LeanRowsMixin, link
 from mrd_ngo.khmer import format_date, format_number, semester_label
 
 
-class ProgressReportTable(CellAttrsOnceMixin, tables.Table):
+class ProgressReportTable(LeanRowsMixin, tables.Table):
     ngo = tables.Column(
-        verbose_name=_("NGO"), linkify=("reports:detail", {"pk": tables.A("pk")}), order_by=("ngo__name_en", "ngo__name_km"),
+        verbose_name=_("NGO"), order_by=("ngo__name_en", "ngo__name_km"),
     )
     period = tables.Column(verbose_name=_("Semester"), order_by=("period__year", "period__half"))
     agreement = tables.Column(verbose_name=_("agreement"), accessor="agreement__reference_number")
@@ -28,7 +29,7 @@ class ProgressReportTable(CellAttrsOnceMixin, tables.Table):
         template_name = "agreements/table.html"  # translated pagination, page numbers in Khmer digits
 
     def render_ngo(self, record):
-        return record.ngo.name
+        return link(reverse("reports:detail", args=[record.pk]), record.ngo.name)
 
     def value_ngo(self, record):
         return record.ngo.name
@@ -39,8 +40,9 @@ class ProgressReportTable(CellAttrsOnceMixin, tables.Table):
     def value_period(self, record):
         return record.period.code
 
-    def render_status(self, record):
-        return format_html('<span class="badge status-{}">{}</span>', record.status, record.get_status_display())
+    def render_status(self, value, record):
+        # `value` is already the status's label (django-tables2 reads `get_status_display` for a field with choices).
+        return format_html('<span class="badge status-{}">{}</span>', record.status, value)
 
     def value_status(self, record):
         return record.get_status_display()

@@ -25,9 +25,10 @@ from mrd_ngo.khmer import format_date, format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
 from mrd_ngo.spreadsheets import FilteredExportMixin
-from reports import services
+from reports import rules, services
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
+from reports.content import CONTENT_FIELDS, FIGURE_FIELDS
 from reports.filters import ProgressReportFilter
 from reports.forms import (
     ImportUploadForm, ReportForm, ReportStartForm, ReturnForm, RowChoices, report_content, result_row_formset,
@@ -75,20 +76,14 @@ class ReportListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExport
         query.pop("page", None)
         query.pop("_export", None)
         context["export_query"] = query.urlencode()
-        context["current_period"] = _current_period()
+        context["current_period"] = rules.current_period()
         return context
-
-
-def _current_period() -> ReportingPeriod | None:
-    """The latest semester that has started (the one staff chase reports for)."""
-    today = timezone.localdate()
-    return next((p for p in ReportingPeriod.objects.all() if p.start <= today), None) or ReportingPeriod.objects.last()
 
 
 @login_required
 @permission_required("reports.view_progressreport", raise_exception=True)
 def completeness_current(request):
-    period = _current_period()
+    period = rules.current_period()
     if period is None:
         messages.info(request, _("No reporting period exists yet."))
         return redirect("reports:list")
@@ -414,7 +409,9 @@ def report_template(request, period):
     agreement = services.agreement_in_force(ngo=ngo, period=period, user=request.user)
     if agreement is None:
         scope = services.province_scope(request.user)
-        if scope is None:
+        if services.report_filed_elsewhere(ngo=ngo, period=period, user=request.user):
+            message = services.no_agreement_message(ngo=ngo, period=period, user=request.user)
+        elif scope is None:
             message = _("%(ngo)s has no signed cooperation agreement in force during this semester: there is no template to fill in.") % {
                 "ngo": ngo.name}
         else:
@@ -480,8 +477,8 @@ def report_import(request):
 def _preview_fields(fields: dict) -> list[tuple[str, object, bool]]:
     """(label, value, is_number) of the report's items, in form order."""
     return [
-        (ProgressReport._meta.get_field(name).verbose_name, fields.get(name), name in services.FIGURE_FIELDS)
-        for name in services.CONTENT_FIELDS
+        (ProgressReport._meta.get_field(name).verbose_name, fields.get(name), name in FIGURE_FIELDS)
+        for name in CONTENT_FIELDS
     ]
 
 

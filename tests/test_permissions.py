@@ -11,6 +11,7 @@ from django.urls import get_resolver, reverse
 from django.utils import translation
 
 from reports.choices import ReportStatus
+from reports.content import ReportContent
 from tests.factories import (
     AgreementFactory, AgreementFlagFactory, IndicatorValueFactory, ProgressReportFactory, ReportingPeriodFactory,
     UserFactory,
@@ -349,9 +350,11 @@ def test_the_start_form_offers_the_visible_agreement_in_force_and_never_mentions
 ):
     _english(client).force_login(provincial_user)
     w = several
-    # 2024S1: the Siem Reap agreement was in force until March; the Kampot report of that semester stays hidden.
+    # 2024S1: the Siem Reap agreement was in force until March, but the NGO's one report of the semester
+    # belongs to the Kampot agreement in force at its end: the officer cannot enter it, and learns nothing of it.
     body = client.get(reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['period'].pk}").content.decode()
-    assert "MRD-SIEMREAP-OLD" in body
+    assert "MRD-SIEMREAP-OLD" in body  # its agreements the officer may see are listed
+    assert "under its agreement in force at the end of the semester, which does not cover Siem Reap" in body
     assert "already has a report" not in body and _leaks(body) == []
     # 2024S2: only the Kampot agreement is in force: a clear message, and nothing of it.
     body = client.get(reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['second'].pk}").content.decode()
@@ -360,15 +363,25 @@ def test_the_start_form_offers_the_visible_agreement_in_force_and_never_mentions
     assert "MRD-SIEMREAP-OLD" in body  # its agreements the officer may see are listed
 
 
-def test_a_report_is_filed_under_the_visible_agreement_never_under_the_hidden_one(client, several, provincial_user):
+def test_no_second_report_is_filed_under_the_visible_agreement_nor_any_under_the_hidden_one(client, several, provincial_user):
+    """One report per NGO and semester: the Kampot report is Multi NGO's 2024S1 report (the agreement in force at
+    the semester's end); the Siem Reap officer files none under the old Siem Reap agreement, and learns nothing."""
     from reports.models import ProgressReport
 
     _english(client).force_login(provincial_user)
     w = several
+    before = ProgressReport.objects.count()
     response = client.post(reverse("reports:new"), _report_post(w["multi"], w["period"], [(w["wells"], w["old"].provinces.get(), 7)]))
+    body = response.content.decode()
+    assert response.status_code == 200 and "which does not cover Siem Reap: you cannot enter it" in body
+    assert _leaks(body) == []
+    assert ProgressReport.objects.count() == before
+
+    # The Moved NGO's 2024S1 report belongs to its Siem Reap agreement: filed there, never under the Kampot one.
+    response = client.post(reverse("reports:new"), _report_post(w["moved"].ngo, w["period"], [(w["wells"], w["old"].provinces.get(), 7)]))
     assert response.status_code == 302
-    created = ProgressReport.objects.get(ngo=w["multi"], period=w["period"], created_by=provincial_user)
-    assert created.agreement == w["old"]
+    created = ProgressReport.objects.get(ngo=w["moved"].ngo, period=w["period"], created_by=provincial_user)
+    assert created.agreement == w["moved"]
     assert _leaks(client.get(reverse("reports:detail", args=[created.pk])).content.decode()) == []
 
     before = ProgressReport.objects.count()
@@ -387,7 +400,7 @@ def test_the_service_refuses_to_file_under_an_agreement_the_officer_cannot_see(s
     from reports.models import ProgressReport
 
     w = several
-    content = services.ReportContent(fields={"achievements": "x"}, rows=[])
+    content = ReportContent(fields={"achievements": "x"}, rows=[])
     assert services.agreement_in_force(ngo=w["multi"], period=w["second"], user=provincial_user) is None
     before = ProgressReport.objects.count()
     for action in (services.report_create, services.report_save):
@@ -401,10 +414,14 @@ def test_the_service_refuses_to_file_under_an_agreement_the_officer_cannot_see(s
 def test_the_template_names_only_the_visible_agreement(client, several, provincial_user):
     _english(client).force_login(provincial_user)
     w = several
-    response = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['multi'].pk}")
+    response = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['moved'].ngo_id}")
     assert response.status_code == 200
     text = _workbook_text(response.content)
-    assert "MRD-SIEMREAP-OLD" in text and _leaks(text) == []
+    assert "MRD-SIEMREAP-MOVED" in text and _leaks(text) == []
+    # Multi NGO's 2024S1 report belongs to its Kampot agreement: no template, and nothing of that agreement.
+    response = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['multi'].pk}", follow=True)
+    body = response.content.decode()
+    assert "which does not cover Siem Reap" in body and _leaks(body) == []
     response = client.get(reverse("reports:template", args=[w["second"].code]) + f"?ngo={w['multi'].pk}", follow=True)
     body = response.content.decode()
     assert "there is no template to fill in" in body and _leaks(body) == []
@@ -442,8 +459,8 @@ def test_the_import_never_names_or_files_under_the_hidden_agreement(client, seve
     response = client.post(reverse("reports:import_confirm"), {"token": ""}, follow=True)
     assert ProgressReport.objects.count() == before
 
-    # 2024S1: the officer's own template names the Siem Reap agreement, and the import files under it.
-    template = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['multi'].pk}").content
+    # 2024S1: Multi NGO's report belongs to the Kampot agreement: the officer's import is refused, saying nothing of it.
+    template = national.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['multi'].pk}").content
     workbook = load_workbook(io.BytesIO(template))
     workbook[SHEET_RESULTS].append(["សៀមរាប – Siem Reap", "អណ្ដូងដែលបានសាងសង់ – Wells built", None, 4])
     buffer = io.BytesIO()
@@ -453,11 +470,25 @@ def test_the_import_never_names_or_files_under_the_hidden_agreement(client, seve
     })
     body = response.content.decode()
     assert _leaks(body) == [] and "already has a report" not in body
+    assert "which does not cover Siem Reap" in body and response.context["token"] is None
+    assert ProgressReport.objects.count() == before
+
+    # The Moved NGO's 2024S1 template names its Siem Reap agreement, and the import files under it.
+    template = client.get(reverse("reports:template", args=[w["period"].code]) + f"?ngo={w['moved'].ngo_id}").content
+    workbook = load_workbook(io.BytesIO(template))
+    workbook[SHEET_RESULTS].append(["សៀមរាប – Siem Reap", "អណ្ដូងដែលបានសាងសង់ – Wells built", None, 4])
+    buffer = io.BytesIO()
+    workbook.save(buffer)
+    response = client.post(reverse("reports:import"), {
+        "ngo": w["moved"].ngo_id, "period": w["period"].pk, "file": SimpleUploadedFile("r.xlsx", buffer.getvalue()),
+    })
+    body = response.content.decode()
+    assert _leaks(body) == [] and "already has a report" not in body
     assert response.context["token"], body
     response = client.post(reverse("reports:import_confirm"), {"token": response.context["token"]}, follow=True)
     assert _leaks(response.getvalue().decode()) == []
-    imported = ProgressReport.objects.get(ngo=w["multi"], period=w["period"], created_by=provincial_user)
-    assert imported.agreement == w["old"]
+    imported = ProgressReport.objects.get(ngo=w["moved"].ngo, period=w["period"], created_by=provincial_user)
+    assert imported.agreement == w["moved"]
     assert list(imported.values.values_list("value", flat=True)) == [4]
 
 

@@ -37,7 +37,7 @@ def test_khmer_catalogue_is_in_khmer():
 
 def test_catalogues_hold_every_message_of_the_code(tmp_path):
     """makemessages on a copy of the code finds nothing the committed catalogues lack."""
-    for name in ("mrd_ngo", "agreements", "reports", "templates"):
+    for name in ("mrd_ngo", "agreements", "reports", "api", "templates"):
         shutil.copytree(ROOT / name, tmp_path / name, ignore=shutil.ignore_patterns("__pycache__"))
     shutil.copy(ROOT / "manage.py", tmp_path)
     (tmp_path / "locale").mkdir()

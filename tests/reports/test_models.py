@@ -4,7 +4,8 @@ import datetime
 import pytest
 from django.db import IntegrityError, connection, transaction
 
-from reports.models import ReportingPeriod
+from reports.choices import ReportStatus
+from reports.models import ProgressReport, ReportingPeriod
 from reports.semesters import next_semester, parse_period_code, previous_semester, semester_bounds, semester_of
 from tests.factories import AgreementFactory, IndicatorValueFactory, ProgressReportFactory, ReportingPeriodFactory
 
@@ -90,7 +91,12 @@ def test_report_submitted_after_due_date_is_late():
 
     period = ReportingPeriodFactory(year=2024, half=1, due_date=D(2024, 7, 31))
     tz = timezone.get_current_timezone()
-    on_time = ProgressReportFactory(period=period, submitted_at=datetime.datetime(2024, 7, 31, 23, 0, tzinfo=tz))
-    late = ProgressReportFactory(period=period, submitted_at=datetime.datetime(2024, 8, 1, 8, 0, tzinfo=tz))
+    on_time = ProgressReportFactory(period=period, status=ReportStatus.SUBMITTED,
+                                    submitted_at=datetime.datetime(2024, 7, 31, 23, 0, tzinfo=tz))
+    late = ProgressReportFactory(period=period, status=ReportStatus.RETURNED,
+                                 submitted_at=datetime.datetime(2024, 8, 1, 8, 0, tzinfo=tz))
     assert not on_time.is_late
     assert late.is_late
+    # The list filter and the completeness page say the same (reports/rules.py).
+    assert list(ProgressReport.objects.late()) == [late]
+    assert list(ProgressReport.objects.on_time()) == [on_time]

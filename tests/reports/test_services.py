@@ -9,7 +9,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, ProgressReport
-from reports.services import ReportContent, ResultRow
+from reports.content import ReportContent, ResultRow
 from mrd_ngo.roles import Role
 from tests.factories import AgreementFactory, IndicatorValueFactory, ProgressReportFactory, UserFactory
 

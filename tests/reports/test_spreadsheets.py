@@ -10,7 +10,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, ProgressReport
-from reports.services import ReportContent, ResultRow
+from reports.content import ReportContent, ResultRow
 from reports.spreadsheets import REPORT_ROWS, SHEET_REPORT, SHEET_RESULTS
 from tests.factories import AgreementFactory, ProgressReportFactory, ReportingPeriodFactory, VillageFactory
 from tests.reports.conftest import client_for, in_english

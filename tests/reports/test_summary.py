@@ -46,8 +46,8 @@ def known_semester() -> SimpleNamespace:
     B  accepted, late           Kampot, roads (new agreement signed 1 March 2024)   10,000 / 9,000, 50 (20)
     C  submitted 31 July 23:30 Phnom Penh (on time), not accepted: its 1,000 wells never count
     D  no report;  E  a draft only  (both missing)
-    G  renewed on 1 April 2024: accepted under the new agreement (10,000 / 8,000, 60 (30)),
-       returned under the old one
+    G  renewed on 1 April 2024: its one report, filed under the new agreement (the one in force at the
+       semester's end), accepted (10,000 / 8,000, 60 (30))
     H  returned, submitted 1 August 00:30 Phnom Penh (late, though 31 July in UTC); expires 31 October 2024
     F  ended 31 October 2023 without renewal (expected in 2023S2 only);  I  a draft agreement (never expected)
     """
@@ -94,7 +94,6 @@ def known_semester() -> SimpleNamespace:
     p.report_c = report(p.c, p.period, submitted, phnom_penh(2024, 7, 31, 23, 30), budget_planned_usd=99999, budget_spent_usd=99999,
                         challenges="Never shown: not accepted.")
     report(p.e, p.period, draft)
-    p.report_g_old = report(p.g1, p.period, returned, phnom_penh(2024, 7, 25, 9), budget_planned_usd=77777, budget_spent_usd=77777)
     p.report_g = report(p.g2, p.period, accepted, phnom_penh(2024, 7, 1, 9), budget_planned_usd=10000, budget_spent_usd=8000,
                         beneficiaries_total=60, beneficiaries_female=30, lessons_learned="Women's groups keep the wells clean.")
     report(p.h, p.period, returned, phnom_penh(2024, 8, 1, 0, 30), budget_planned_usd=55555, budget_spent_usd=55555)
@@ -110,7 +109,6 @@ def known_semester() -> SimpleNamespace:
     value(p.report_b, "road-km", p.kampot, 12)
     value(p.report_c, "wells", p.siem_reap, 1000, village=p.model_village)
     value(p.report_g, "households-water", p.siem_reap, 30, village=p.plain_village)
-    value(p.report_g_old, "wells", p.battambang, 500)
 
     # 2023S2: A and F accepted.
     prev_a = report(p.a, p.previous, accepted, phnom_penh(2024, 1, 10, 9), budget_planned_usd=18000, budget_spent_usd=12000,
@@ -198,7 +196,7 @@ def indicator(summary, code):
 
 def test_indicator_totals_leave_out_reports_not_accepted(national):
     wells = indicator(national, "wells")
-    assert (wells.total, wells.ngos, wells.provinces) == (Decimal(14), 1, 2)  # C's 1,000 and G's returned 500 left out
+    assert (wells.total, wells.ngos, wells.provinces) == (Decimal(14), 1, 2)  # C's 1,000 (not accepted) left out
     assert indicator(national, "road-km").total == Decimal(12)
     assert indicator(national, "households-water").total == Decimal(30)
 

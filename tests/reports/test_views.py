@@ -15,7 +15,7 @@ from agreements.models import Indicator
 from reports import services
 from reports.choices import ReportStatus
 from reports.models import IndicatorValue, ProgressReport
-from reports.services import ReportContent, ResultRow
+from reports.content import ReportContent, ResultRow
 from tests.factories import (
     AgreementFactory, IndicatorValueFactory, NGOFactory, ProgressReportFactory, ReportingPeriodFactory, VillageFactory,
 )
