@@ -265,8 +265,12 @@ def _replace_rows(report: ProgressReport, rows: list[ResultRow], scope: int | No
         )
         for row in rows
     ]
+    # `_check_rows` has checked these rows' rules with the user's messages (non-negative, female within
+    # the total, the village's province, no row twice) and their foreign keys are rows just read: only
+    # the fields' own checks are left to run here, not one query per key and constraint per row (a
+    # spreadsheet of hundreds of results). The database's constraints stay the last line.
     for value in values:
-        value.full_clean()
+        value.full_clean(exclude=["report", "indicator", "province", "village"], validate_constraints=False)
     IndicatorValue.objects.bulk_create(values)
 
 
@@ -352,8 +356,13 @@ def report_save(*, user, ngo: NGO, period: ReportingPeriod, content: ReportConte
 
 
 @transaction.atomic
-def report_submit(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
-    """Send a draft (or a returned report, once fixed) to the reviewers."""
+def report_submit(*, user, report: ProgressReport, version: int | None = None,
+                  at: datetime.datetime | None = None) -> ProgressReport:
+    """Send a draft (or a returned report, once fixed) to the reviewers.
+
+    `at` is when it happened, now unless given: only the demo loader passes it, to record the past
+    through the same checks (no page or import does).
+    """
     _require_perm(user, "reports.submit_progressreport", _("You may not submit reports."))
     current = _lock_report(user, report)
     _check_version(current, version)
@@ -369,7 +378,7 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
     # Punctuality is judged on the first submission: a report the ministry returned for
     # corrections does not become late because it is resubmitted after the due date.
     if current.submitted_at is None:
-        current.submitted_at = timezone.now()
+        current.submitted_at = at or timezone.now()
         current.submitted_by = user
     current.status = ReportStatus.SUBMITTED
     current.version += 1
@@ -381,8 +390,9 @@ def report_submit(*, user, report: ProgressReport, version: int | None = None) -
 
 
 @transaction.atomic
-def report_return(*, user, report: ProgressReport, comment: str, version: int | None = None) -> ProgressReport:
-    """Send a submitted report back to the officers, saying what to fix."""
+def report_return(*, user, report: ProgressReport, comment: str, version: int | None = None,
+                  at: datetime.datetime | None = None) -> ProgressReport:
+    """Send a submitted report back to the officers, saying what to fix (`at`: as in `report_submit`)."""
     _require_perm(user, "reports.review_progressreport", _("You may not review reports."))
     current = _lock_report_to_review(user, report)
     _check_version(current, version)
@@ -397,7 +407,7 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
         raise ValidationError({"comment": _("Say what must be corrected: a comment is required to return a report.")})
     current.status = ReportStatus.RETURNED
     current.review_comment = comment
-    current.returned_at = timezone.now()
+    current.returned_at = at or timezone.now()
     current.returned_by = user
     current.version += 1
     current.full_clean()
@@ -408,8 +418,9 @@ def report_return(*, user, report: ProgressReport, comment: str, version: int | 
 
 
 @transaction.atomic
-def report_accept(*, user, report: ProgressReport, version: int | None = None) -> ProgressReport:
-    """Accept a submitted report: it becomes read-only and feeds the semester summary."""
+def report_accept(*, user, report: ProgressReport, version: int | None = None,
+                  at: datetime.datetime | None = None) -> ProgressReport:
+    """Accept a submitted report: it becomes read-only and feeds the semester summary (`at`: as in `report_submit`)."""
     _require_perm(user, "reports.review_progressreport", _("You may not review reports."))
     current = _lock_report_to_review(user, report)
     _check_version(current, version)
@@ -420,7 +431,7 @@ def report_accept(*, user, report: ProgressReport, version: int | None = None) -
             code="wrong_status",
         )
     current.status = ReportStatus.ACCEPTED
-    current.accepted_at = timezone.now()
+    current.accepted_at = at or timezone.now()
     current.accepted_by = user
     current.version += 1
     current.full_clean()

@@ -1,0 +1,1 @@
+"""The demo dataset's NGOs, villages and narrative phrases (read by reports/demo.py)."""
