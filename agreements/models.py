@@ -147,6 +147,11 @@ class VillageQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
         return Q(province_id=province_id)
 
+    def for_agreement(self, agreement: "Agreement"):
+        """Villages a result of a report under `agreement` may name: those in the agreement's provinces
+        (after `visible_to(user)`: the report form's search, its check, and the spreadsheet import)."""
+        return self.filter(province__in=agreement.provinces.all())
+
     def in_use(self):
         """Villages one may choose for new results: not retired by a later gazetteer edition."""
         return self.filter(retired_on__isnull=True)
@@ -235,6 +240,12 @@ class Village(GazetteerUnit):
         self.name_km_key = normalize_khmer(self.name_km)[:255]
         self.name_en_key = normalize_khmer(self.name_en)[:255]
         self.search_text = "\n".join(value for value in (self.name_km_key, self.name_en_key, self.code) if value)
+
+    @property
+    def place(self) -> str:
+        """Commune, district and province, in the active language (select_related("commune__district", "province"))."""
+        parts = [self.commune.name or self.commune.code, self.commune.district.name] if self.commune_id else []
+        return ", ".join(parts + [self.province.name])
 
     def save(self, *args, **kwargs):
         self.set_derived_fields()

@@ -204,3 +204,47 @@ def test_the_whole_gazetteer_loads_and_reloads_by_the_command():
     out = io.StringIO()
     call_command("load_gazetteer", stdout=out)
     assert "villages: 0 created, 0 renamed, 0 retired, 14576 unchanged" in out.getvalue()
+
+
+# ---- The search -------------------------------------------------------------------------------
+
+
+def options_of(client, **params) -> list[str]:
+    import re
+
+    html = client.get("/villages/options/", params).content.decode()
+    return [re.sub(r"\s+", " ", label).strip() for label in re.findall(r'<option value="\d+"[^>]*>([^<]*)</option>', html)]
+
+
+@pytest.fixture
+def gazetteer(db):
+    gazetteer_load(edition=small_edition(), today=DAY)
+
+
+def test_the_search_finds_villages_by_khmer_or_latin_name_or_code_in_khmer_digits(gazetteer, client, officer_user):
+    client.force_login(officer_user)
+    client.cookies["django_language"] = "en"
+    label = "Trapeang Veaeng 17010102 · Char Chhuk, Angkor Chum, Siem Reap"
+    assert options_of(client, q="veaeng") == [label]
+    assert options_of(client, q="ត្រពាំង\u200bវែង") == [label]  # folded like the names: a zero-width space is nothing
+    assert options_of(client, q="១៧០១០១០២") == [label]
+    assert options_of(client, q="1701")[:1] == ["Char Chhuk 17010101 · Char Chhuk, Angkor Chum, Siem Reap"]
+    # A name that starts with the query comes before one that only contains it.
+    assert options_of(client, q="t") == ["Trapeang Veaeng 17010102 · Char Chhuk, Angkor Chum, Siem Reap",
+                                         "Srae Thmei 17020102 · Lvea, Angkor Thum, Siem Reap"]
+
+
+def test_the_search_keeps_to_the_access_rule_the_agreements_provinces_and_villages_in_use(gazetteer, client, provincial_user):
+    from tests.factories import AgreementFactory
+
+    kep = Province.objects.get(code="23")
+    Village.objects.create(province=kep, name_en="Ou Krasar", name_km="អូរក្រសារ")
+    client.force_login(provincial_user)  # Siem Reap's officer
+    assert options_of(client, q="ou krasar") == []
+    assert len(options_of(client, q="ល្វែង")) == 1
+    Village.objects.filter(code="17020101").update(retired_on=LATER)
+    assert options_of(client, q="ល្វែង") == []
+    kampot_and_siem_reap = AgreementFactory(provinces=[Province.objects.get(code="07"), Province.objects.get(code="17")])
+    assert len(options_of(client, q="ea", agreement=kampot_and_siem_reap.pk)) == 2
+    elsewhere = AgreementFactory(provinces=[Province.objects.get(code="07")])
+    assert client.get("/villages/options/", {"q": "ch", "agreement": elsewhere.pk}).status_code == 404
