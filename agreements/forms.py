@@ -159,9 +159,8 @@ class VillageSearchSelect(forms.Select):
         chosen = self.chosen.get(parse_id(value)) if value else None
         options = [(str(chosen.pk), village_label(chosen))] if chosen else []
         if self.search_text and self.villages is not None:
-            found = self.villages.in_use().search(self.search_text).select_related("commune__district", "province")
-            options += [(str(v.pk), village_label(v)) for v in found.order_by("starts_with_query", "name_km", "code")
-                        [:VILLAGE_CHOICES_SHOWN] if not chosen or v.pk != chosen.pk]
+            found = self.villages.in_use().first_matches(self.search_text, VILLAGE_CHOICES_SHOWN)
+            options += [(str(v.pk), village_label(v)) for v in found if not chosen or v.pk != chosen.pk]
         return [("", self.empty_label)] + options
 
     def render(self, name, value, attrs=None, renderer=None):

@@ -157,23 +157,28 @@ class VillageQuerySet(RestrictedQuerySet):
         return self.filter(retired_on__isnull=True)
 
     def search(self, query: str):
-        """Villages whose name (Khmer or Latin) or code matches every word of `query`, folded like the names.
-
-        Ordered best first: a name or code that starts with the query, then the others; by name within each.
-        A word matches the start of the Khmer name, the Latin name or the code through their btree
-        prefix indexes, or anywhere in the folded names (`search_text`).
-        """
-        terms = search_terms(query)
-        if not terms:
-            return self.none()
+        """Villages whose name (Khmer or Latin) or code contains every word of `query`, folded like the names."""
         condition = Q()
-        for term in terms:
+        for term in search_terms(query):
             condition &= Q(search_text__contains=term)
+        return self.filter(condition) if condition else self.none()
+
+    def first_matches(self, query: str, limit: int) -> list:
+        """At most `limit` villages matching `query`, best first: those whose Khmer or Latin name or code starts
+        with it (found through the prefix indexes alone), then the others (a scan of the folded names, only
+        when fewer than `limit` start with it); by name in the active language within each, commune,
+        district and province fetched."""
+        terms = search_terms(query)
+        if not terms or limit <= 0:
+            return []
         whole = " ".join(terms)
+        order = ("name_en" if get_language() == "en" else "name_km", "code", "pk")
         starts = Q(name_km_key__startswith=whole) | Q(name_en_key__startswith=whole) | Q(code__startswith=whole)
-        return self.filter(condition).annotate(
-            starts_with_query=Case(When(starts, then=Value(0)), default=Value(1), output_field=models.IntegerField())
-        )
+        ids = list(self.filter(starts).order_by(*order).values_list("pk", flat=True)[:limit])
+        if len(ids) < limit:
+            ids += self.search(query).exclude(starts).order_by(*order).values_list("pk", flat=True)[:limit - len(ids)]
+        found = Village.objects.select_related("commune__district", "province").in_bulk(ids)
+        return [found[pk] for pk in ids]
 
     def refresh_search_text(self) -> int:
         """Recompute the folded names (after a bulk `update()` of names, which bypasses `save()`)."""

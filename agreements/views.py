@@ -176,21 +176,19 @@ def village_options(request):
         villages = villages.for_agreement(agreement)
     if province := parse_id(request.GET.get("province")):
         villages = villages.filter(province_id=province)
-    matches = villages.search(query).select_related("commune__district", "province").order_by(
-        "starts_with_query", "name_km" if get_language() == "km" else "name_en", "code")
-    found = list(matches[:VILLAGE_CHOICES_SHOWN + 1]) if search_terms(query) else []
-    count = len(found) if len(found) <= VILLAGE_CHOICES_SHOWN else matches.count()
+    # One more than shown tells whether there are more; the villages are not counted (a scan of them all).
+    found = villages.first_matches(query, VILLAGE_CHOICES_SHOWN + 1)
     lang = get_language()
     if not search_terms(query):
         prompt = _("Type a village name or code to search")
     elif not found:
         prompt = _("No village matches “%(query)s”") % {"query": query}
-    elif count > VILLAGE_CHOICES_SHOWN:
-        prompt = _("The first %(shown)s of %(count)s villages that match: type more to narrow") % {
-            "shown": format_number(VILLAGE_CHOICES_SHOWN, lang), "count": format_number(count, lang)}
+    elif len(found) > VILLAGE_CHOICES_SHOWN:
+        prompt = _("The first %(shown)s villages that match: type more to narrow") % {
+            "shown": format_number(VILLAGE_CHOICES_SHOWN, lang)}
     else:
-        prompt = ngettext("%(count)s village matches: choose it", "%(count)s villages match: choose one", count) % {
-            "count": format_number(count, lang)}
+        prompt = ngettext("%(count)s village matches: choose it", "%(count)s villages match: choose one", len(found)) % {
+            "count": format_number(len(found), lang)}
     options = [(v, village_label(v)) for v in found[:VILLAGE_CHOICES_SHOWN]]
     return render(request, "agreements/_village_options.html", {
         "prompt": prompt, "options": options, "select_first": len(options) == 1,
