@@ -216,7 +216,7 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
 
     indicator = forms.ChoiceField(label=_("indicator"), widget=IndicatorSelect)
     province = forms.ChoiceField(label=_("province"))
-    village = forms.CharField(label=_("village"), required=False)
+    village = forms.CharField(label=_("village"), required=False, widget=VillageSearchSelect)
     value = NumberField(label=_("value"), max_digits=14, decimal_places=2)
     female_value = NumberField(label=_("of which female"), max_digits=14, decimal_places=2, required=False)
 
@@ -229,8 +229,9 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
         self.fields["province"].choices = choices.province_choices()
         if choices.only_province:
             self.fields["province"].initial = str(choices.only_province.pk)
-        self.fields["village"].widget = VillageSearchSelect(
-            url=choices.village_url, villages=choices.searched, chosen=choices.villages, empty_label=gettext("(whole province)"))
+        village = self.fields["village"].widget
+        village.url, village.villages, village.chosen = choices.village_url, choices.searched, choices.villages
+        village.empty_label = gettext("(whole province)")
         self.fields["province"].widget.attrs["data-role"] = "province"
         self.fields["village"].widget.attrs["data-role"] = "village"
         self.fields["indicator"].widget.attrs["data-role"] = "indicator"
