@@ -45,7 +45,8 @@ class GazetteerUnitAdmin(admin.ModelAdmin):
 @admin.register(models.Village)
 class VillageAdmin(admin.ModelAdmin):
     list_display = ["code", "name_km", "name_en", "commune", "province", "is_model_village", "retired_on"]
-    list_filter = ["province", "is_model_village"]
+    # "Gazetteer key: empty" lists the villages recorded before the gazetteer and not linked to it.
+    list_filter = ["province", "is_model_village", ("gazetteer_key", admin.EmptyFieldListFilter), "retired_on"]
     search_fields = ["code", "name_km", "name_en"]
     raw_id_fields = ["commune"]
     list_select_related = ["province", "commune"]

@@ -6,6 +6,7 @@ from django.core.management.base import BaseCommand, CommandError
 from django.utils import timezone
 
 from agreements.gazetteer import GazetteerError, edition_from_directory, edition_from_package, gazetteer_load
+from agreements.models import Village
 
 
 class Command(BaseCommand):
@@ -41,4 +42,8 @@ class Command(BaseCommand):
             extra = "".join(f", {n} {label}" for label, n in (("restored", count.restored), ("linked", count.linked)) if n)
             self.stdout.write(f"  {level}s: {count.created} created, {count.renamed} renamed, {count.retired} retired, "
                               f"{count.unchanged} unchanged{extra}")
+        unlinked = Village.objects.filter(gazetteer_key="").count()
+        if unlinked:
+            self.stdout.write(f"  {unlinked} village(s) recorded before the gazetteer are not linked to it (no village of the "
+                              "same Khmer name in their province, or several): find them in the admin (villages, gazetteer key: empty).")
         self.stdout.write(self.style.SUCCESS(f"Loaded in {time.monotonic() - started:.1f} s."))
