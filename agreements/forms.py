@@ -18,6 +18,7 @@ from django.utils.translation import gettext_lazy
 from agreements import services
 from agreements.models import NGO, Agreement, RenewalChecklistEntry, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.khmer import khmer_digits
 from mrd_ngo.parsing import parse_id
 from mrd_ngo.roles import Role
 
@@ -130,7 +131,7 @@ VILLAGE_CHOICES_SHOWN = 20  # the most villages a search offers at once
 def village_label(village: Village) -> str:
     """A village as a list offers it: name, code, and where it is (commune, district, province)."""
     name = _("%(village)s (model village)") % {"village": village.name} if village.is_model_village else village.name
-    code = f" {village.code}" if village.code else ""
+    code = f" {khmer_digits(village.code) if get_language() == 'km' else village.code}" if village.code else ""
     return f"{name}{code} · {village.place}"
 
 

@@ -19,7 +19,7 @@ from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus, NGOKind, NoticeThreshold
 from mrd_ngo.access import RestrictedQuerySet
-from mrd_ngo.khmer import normalize_khmer
+from mrd_ngo.khmer import khmer_digits, normalize_khmer
 
 
 def search_terms(query: str) -> list[str]:
@@ -249,7 +249,10 @@ class Village(GazetteerUnit):
     @property
     def place(self) -> str:
         """Commune, district and province, in the active language (select_related("commune__district", "province"))."""
-        parts = [self.commune.name or self.commune.code, self.commune.district.name] if self.commune_id else []
+        parts = []
+        if self.commune_id:  # a commune the list names only by its code shows its code
+            code = khmer_digits(self.commune.code) if get_language() == "km" else self.commune.code
+            parts = [self.commune.name or code, self.commune.district.name]
         return ", ".join(parts + [self.province.name])
 
     def save(self, *args, **kwargs):
