@@ -25,11 +25,31 @@ class IndicatorAdmin(admin.ModelAdmin):
     search_fields = ["code", "name_km", "name_en"]
 
 
+@admin.register(models.District, models.Commune)
+class GazetteerUnitAdmin(admin.ModelAdmin):
+    """Districts and communes come from the gazetteer (`load_gazetteer`): read here, not typed."""
+
+    list_display = ["code", "name_km", "name_en", "retired_on"]
+    search_fields = ["code", "name_km", "name_en"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+
 @admin.register(models.Village)
 class VillageAdmin(admin.ModelAdmin):
-    list_display = ["name_km", "name_en", "province", "district", "commune", "is_model_village"]
-    list_filter = ["province", "is_model_village"]
-    search_fields = ["name_km", "name_en", "district", "commune"]
+    list_display = ["code", "name_km", "name_en", "commune", "province", "is_model_village", "retired_on"]
+    # "Gazetteer key: empty" lists the villages recorded before the gazetteer and not linked to it.
+    list_filter = ["province", "is_model_village", ("gazetteer_key", admin.EmptyFieldListFilter), "retired_on"]
+    search_fields = ["code", "name_km", "name_en"]
+    raw_id_fields = ["commune"]
+    list_select_related = ["province", "commune"]
 
 
 class NGOAdminForm(forms.ModelForm):

@@ -16,8 +16,9 @@ from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
 
 from agreements import services
-from agreements.models import NGO, Agreement, RenewalChecklistEntry
+from agreements.models import NGO, Agreement, RenewalChecklistEntry, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.khmer import khmer_digits
 from mrd_ngo.parsing import parse_id
 from mrd_ngo.roles import Role
 
@@ -122,6 +123,60 @@ class NGOChoiceField(IdChoiceMixin, forms.ModelChoiceField):
 
     def label_from_instance(self, ngo):
         return f"{ngo.name} ({ngo.acronym})" if ngo.acronym else ngo.name
+
+
+VILLAGE_CHOICES_SHOWN = 20  # the most villages a search offers at once
+
+
+def village_label(village: Village) -> str:
+    """A village as a list offers it: name, code, and where it is (commune, district, province)."""
+    name = _("%(village)s (model village)") % {"village": village.name} if village.is_model_village else village.name
+    code = f" {khmer_digits(village.code) if get_language() == 'km' else village.code}" if village.code else ""
+    return f"{name}{code} · {village.place}"
+
+
+class VillageSearchSelect(forms.Select):
+    """One village among the gazetteer's 14,576: a search box above a short list (the NGOSearchSelect way).
+
+    The list holds the village chosen and, after a search, the matches. With JavaScript the box asks
+    `agreements:village_options` while one types (htmx; `url` carries the agreement whose provinces
+    limit the search, and the page adds the row's province); without it, the search text
+    (`<name>_search`) is sent with the form and the page comes back with the matches in the list.
+    `villages` is the queryset searched and `chosen` the villages already loaded, by id.
+    """
+
+    search_suffix = "_search"
+
+    def __init__(self, attrs=None, *, url: str = "", villages=None, chosen=None, empty_label: str = ""):
+        super().__init__(attrs)
+        self.url, self.villages, self.chosen, self.empty_label = url, villages, chosen or {}, empty_label
+        self.search_text = ""
+
+    def value_from_datadict(self, data, files, name):
+        self.search_text = str(data.get(name + self.search_suffix) or "").strip()[:100]
+        return super().value_from_datadict(data, files, name)
+
+    def options_for(self, value) -> list[tuple[str, str]]:
+        chosen = self.chosen.get(parse_id(value)) if value else None
+        options = [(str(chosen.pk), village_label(chosen))] if chosen else []
+        if self.search_text and self.villages is not None:
+            found = self.villages.in_use().first_matches(self.search_text, VILLAGE_CHOICES_SHOWN)
+            options += [(str(v.pk), village_label(v)) for v in found if not chosen or v.pk != chosen.pk]
+        return [("", self.empty_label)] + options
+
+    def render(self, name, value, attrs=None, renderer=None):
+        self.choices = self.options_for(value)
+        select = super().render(name, value, attrs, renderer)
+        target = (attrs or {}).get("id") or f"id_{name}"
+        search = format_html(
+            '<input type="search" name="{name}" value="{value}" class="form-control form-control-sm village-search" '
+            'placeholder="{placeholder}" aria-label="{label}" aria-controls="{target}" autocomplete="off" '
+            'hx-get="{url}" hx-trigger="input changed delay:300ms, search" hx-target="#{target}" hx-swap="innerHTML" '
+            'hx-sync="this:replace" data-role="village-search" data-testid="village-search">',
+            name=name + self.search_suffix, value=self.search_text, target=target, url=self.url,
+            placeholder=_("Search: village name or code"), label=_("Search for a village by name or code"),
+        )
+        return format_html('<div class="village-picker">{}{}</div>', search, select)
 
 
 class AgreementForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, VersionedFormMixin, forms.ModelForm):

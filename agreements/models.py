@@ -8,6 +8,7 @@ from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.contrib.postgres.constraints import ExclusionConstraint
 from django.contrib.postgres.fields import RangeOperators
+from django.contrib.postgres.indexes import OpClass
 from django.db import models
 from django.db.models import Case, Exists, F, Func, OuterRef, Q, Value, When
 from django.db.models.functions import Least, Lower
@@ -19,7 +20,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements import rules
 from agreements.choices import AgreementStatus, NGOKind, NoticeThreshold
 from mrd_ngo.access import RestrictedQuerySet
-from mrd_ngo.khmer import khmer_collation_key, normalize_khmer
+from mrd_ngo.khmer import khmer_collation_key, khmer_digits, normalize_khmer
 
 
 def search_terms(query: str) -> list[str]:
@@ -121,18 +122,121 @@ class Indicator(BilingualName):
         return first or second
 
 
+class GazetteerUnit(BilingualName):
+    """A unit of the official gazetteer (MEF's administrative list, loaded by `load_gazetteer`).
+
+    The code is the key across editions: a later edition that renames a unit renames it here, and a
+    unit missing from a later edition is kept and marked retired (`retired_on`), never deleted.
+    """
+
+    retired_on = models.DateField(_("retired on"), null=True, blank=True,
+                                  help_text=_("The day a gazetteer edition without this unit was loaded."))
+
+    class Meta:
+        abstract = True
+
+
+class District(GazetteerUnit):
+    """A district (ស្រុក), municipality (ក្រុង) or Phnom Penh khan (ខណ្ឌ) of the gazetteer."""
+
+    code = models.CharField(_("code"), max_length=4, unique=True)
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="districts", verbose_name=_("province"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("district")
+        verbose_name_plural = _("districts")
+
+
+class Commune(GazetteerUnit):
+    """A commune (ឃុំ) or sangkat (សង្កាត់) of the gazetteer."""
+
+    code = models.CharField(_("code"), max_length=6, unique=True)
+    district = models.ForeignKey(District, on_delete=models.PROTECT, related_name="communes", verbose_name=_("district"))
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("commune")
+        verbose_name_plural = _("communes")
+
+
 class VillageQuerySet(RestrictedQuerySet):
     def in_province(self, province_id: int) -> Q:
         return Q(province_id=province_id)
 
+    def for_agreement(self, agreement: "Agreement"):
+        """Villages a result of a report under `agreement` may name: those in the agreement's provinces
+        (after `visible_to(user)`: the report form's search, its check, and the spreadsheet import)."""
+        return self.filter(province__in=agreement.provinces.all())
 
-class Village(BilingualName):
-    """A village where NGOs work; model villages are the ministry's flagship."""
+    def in_use(self):
+        """Villages one may choose for new results: not retired by a later gazetteer edition."""
+        return self.filter(retired_on__isnull=True)
 
+    def search(self, query: str):
+        """Villages whose name (Khmer or Latin) or code contains every word of `query`, folded like the names."""
+        condition = Q()
+        for term in search_terms(query):
+            condition &= Q(search_text__contains=term)
+        return self.filter(condition) if condition else self.none()
+
+    def first_matches(self, query: str, limit: int) -> list:
+        """At most `limit` villages matching `query`, best first: those whose Khmer or Latin name or code starts
+        with it (found through the prefix indexes alone), then the others (a scan of the folded names, only
+        when fewer than `limit` start with it); by name in the active language within each, commune,
+        district and province fetched."""
+        terms = search_terms(query)
+        if not terms or limit <= 0:
+            return []
+        whole = " ".join(terms)
+        order = ("name_en" if get_language() == "en" else "name_km", "code", "pk")
+        starts = Q(name_km_key__startswith=whole) | Q(name_en_key__startswith=whole) | Q(code__startswith=whole)
+        ids = list(self.filter(starts).order_by(*order).values_list("pk", flat=True)[:limit])
+        if len(ids) < limit:
+            ids += self.search(query).exclude(starts).order_by(*order).values_list("pk", flat=True)[:limit - len(ids)]
+        found = Village.objects.select_related("commune__district", "province").in_bulk(ids)
+        return [found[pk] for pk in ids]
+
+    def refresh_search_text(self) -> int:
+        """Recompute the folded names (after a bulk `update()` of names, which bypasses `save()`)."""
+        villages = list(self.only("pk", "code", "name_km", "name_en"))
+        for village in villages:
+            village.set_derived_fields()
+        return Village.objects.bulk_update(villages, list(Village.DERIVED_FIELDS), batch_size=2000)
+
+
+# A rename, a retirement or a change of model-village status is recorded with the acting user or command
+# (a gazetteer reload carries `command=load_gazetteer`); inserts are not: 14,576 villages arrive at once
+# and the row itself says what was inserted. The folded names are derived, so they are left out.
+@pghistory.track(
+    pghistory.UpdateEvent(condition=pghistory.AnyChange("code", "name_km", "name_en", "commune", "province",
+                                                        "is_model_village", "retired_on")),
+    pghistory.DeleteEvent(),
+    exclude=["search_text", "name_km_key", "name_en_key", "gazetteer_key"],
+)
+class Village(GazetteerUnit):
+    """A village of the official gazetteer (or one recorded before it and not yet linked to it);
+    model villages are the ministry's flagship.
+
+    `province` is kept beside the commune (the access rule and every by-province figure read it);
+    for a gazetteer village it is the commune's province.
+    """
+
+    code = models.CharField(_("code"), max_length=8, blank=True, default="",
+                            help_text=_("The official village code (8 digits); empty for a village not yet linked to the gazetteer."))
+    # What a gazetteer reload matches a village by: its code, unless the edition gives that code to
+    # several villages or prints it malformed (80 villages of MEF's 2025 list: 26 codes shared,
+    # "0506140-"), then "<commune code>/<folded Khmer name>". Empty: not linked to the gazetteer.
+    gazetteer_key = models.CharField(max_length=60, blank=True, default="", editable=False)
     province = models.ForeignKey(Province, on_delete=models.PROTECT, related_name="villages", verbose_name=_("province"))
-    district = models.CharField(_("district"), max_length=120, blank=True)
-    commune = models.CharField(_("commune"), max_length=120, blank=True)
+    commune = models.ForeignKey(Commune, on_delete=models.PROTECT, null=True, blank=True, related_name="villages",
+                                verbose_name=_("commune"))
     is_model_village = models.BooleanField(_("model village"), default=False)
+    # The names and code folded by normalize_khmer (one per line), and each name folded: what the
+    # search box matches (the keys by prefix, through the indexes below; the text anywhere).
+    search_text = models.TextField(editable=False, default="")
+    name_km_key = models.CharField(max_length=255, editable=False, default="")
+    name_en_key = models.CharField(max_length=255, editable=False, default="")
 
     objects = VillageQuerySet.as_manager()
 
@@ -141,8 +245,39 @@ class Village(BilingualName):
         verbose_name = _("village")
         verbose_name_plural = _("villages")
         constraints = [
-            models.UniqueConstraint(fields=["province", "district", "commune", "name_km"], name="village_unique_per_commune"),
+            models.UniqueConstraint(fields=["gazetteer_key"], condition=~Q(gazetteer_key=""), name="village_gazetteer_key_unique"),
+            models.CheckConstraint(condition=Q(gazetteer_key="") | Q(commune__isnull=False), name="village_linked_has_commune"),
         ]
+        # Prefix searches (`LIKE 'x%'`) use these whatever the database's collation.
+        indexes = [
+            models.Index(OpClass("name_km_key", name="varchar_pattern_ops"), name="village_name_km_prefix"),
+            models.Index(OpClass("name_en_key", name="varchar_pattern_ops"), name="village_name_en_prefix"),
+            models.Index(OpClass("code", name="varchar_pattern_ops"), name="village_code_prefix"),
+        ]
+
+    DERIVED_FIELDS = ("search_text", "name_km_key", "name_en_key")
+
+    def set_derived_fields(self) -> None:
+        """Recompute the folded names from the names and code (save() does it; the gazetteer load too)."""
+        self.name_km_key = normalize_khmer(self.name_km)[:255]
+        self.name_en_key = normalize_khmer(self.name_en)[:255]
+        self.search_text = "\n".join(value for value in (self.name_km_key, self.name_en_key, self.code) if value)
+
+    @property
+    def place(self) -> str:
+        """Commune, district and province, in the active language (select_related("commune__district", "province"))."""
+        parts = []
+        if self.commune_id:  # a commune the list names only by its code shows its code
+            code = khmer_digits(self.commune.code) if get_language() == "km" else self.commune.code
+            parts = [self.commune.name or code, self.commune.district.name]
+        return ", ".join(parts + [self.province.name])
+
+    def save(self, *args, **kwargs):
+        self.set_derived_fields()
+        update_fields = kwargs.get("update_fields")
+        if update_fields is not None and {"name_km", "name_en", "code"}.intersection(update_fields):
+            kwargs["update_fields"] = {*update_fields, *self.DERIVED_FIELDS}
+        super().save(*args, **kwargs)
 
 
 def ngo_name_ordering(prefix: str = "", lang: str | None = None) -> list[str]:

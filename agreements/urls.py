@@ -8,6 +8,7 @@ app_name = "agreements"
 urlpatterns = [
     path("ngos/", views.NGOListView.as_view(), name="ngo_list"),
     path("ngos/options/", views.ngo_options, name="ngo_options"),
+    path("villages/options/", views.village_options, name="village_options"),
     path("ngos/new/", views.NGOCreateView.as_view(), name="ngo_create"),
     path("ngos/<int:pk>/", views.NGODetailView.as_view(), name="ngo_detail"),
     path("ngos/<int:pk>/edit/", views.NGOUpdateView.as_view(), name="ngo_update"),

@@ -24,6 +24,7 @@ from agreements import rules, services
 from agreements.filters import AgreementFilter, NGOFilter
 from agreements.forms import (
     NGO_CHOICES_SHOWN,
+    VILLAGE_CHOICES_SHOWN,
     AgreementForm,
     ChecklistForm,
     ClearFlagForm,
@@ -34,15 +35,16 @@ from agreements.forms import (
     RenewForm,
     SignForm,
     TerminateForm,
+    village_label,
 )
 from agreements.history import agreement_history, ngo_history
 from agreements.models import (
-    NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, open_flags_prefetch, search_terms,
+    NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, Village, open_flags_prefetch, search_terms,
 )
 from agreements.tables import AgreementTable, ExpiringBoardTable, NGOTable, names_of
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
-from mrd_ngo.parsing import parse_id
+from mrd_ngo.parsing import parse_id, parse_id_or_404
 from mrd_ngo.spreadsheets import FilteredExportMixin, table_export_response
 
 PAGE_SIZE = 25
@@ -157,6 +159,41 @@ def ngo_options(request):
     field = NGOChoiceField(queryset=NGO.objects.none())
     options = [(ngo.pk, field.label_from_instance(ngo)) for ngo in ngos[:NGO_CHOICES_SHOWN]]
     return render(request, "agreements/_ngo_options.html", {
+        "prompt": prompt, "options": options, "select_first": len(options) == 1,
+    })
+
+
+@login_required
+@permission_required("agreements.view_village", raise_exception=True)
+def village_options(request):
+    """The villages matching a search box, as `<option>`s for VillageSearchSelect (at most VILLAGE_CHOICES_SHOWN).
+
+    Only villages the user may see and in use; `agreement` limits them to its provinces (the report
+    form), `province` to one province (the row's). The text is `q`, or the `<field>_search` box.
+    """
+    query = request.GET.get("q") or next((v for k, v in request.GET.items() if k.endswith("_search")), "")
+    query = query.strip()[:100]
+    villages = Village.objects.visible_to(request.user).in_use()
+    if "agreement" in request.GET:
+        agreement = get_object_or_404(Agreement.objects.visible_to(request.user), pk=parse_id_or_404(request.GET["agreement"]))
+        villages = villages.for_agreement(agreement)
+    if province := parse_id(request.GET.get("province")):
+        villages = villages.filter(province_id=province)
+    # One more than shown tells whether there are more; the villages are not counted (a scan of them all).
+    found = villages.first_matches(query, VILLAGE_CHOICES_SHOWN + 1)
+    lang = get_language()
+    if not search_terms(query):
+        prompt = _("Type a village name or code to search")
+    elif not found:
+        prompt = _("No village matches “%(query)s”") % {"query": query}
+    elif len(found) > VILLAGE_CHOICES_SHOWN:
+        prompt = _("The first %(shown)s villages that match: type more to narrow") % {
+            "shown": format_number(VILLAGE_CHOICES_SHOWN, lang)}
+    else:
+        prompt = ngettext("%(count)s village matches: choose it", "%(count)s villages match: choose one", len(found)) % {
+            "count": format_number(len(found), lang)}
+    options = [(v, village_label(v)) for v in found[:VILLAGE_CHOICES_SHOWN]]
+    return render(request, "agreements/_village_options.html", {
         "prompt": prompt, "options": options, "select_first": len(options) == 1,
     })
 

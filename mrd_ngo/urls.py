@@ -2,6 +2,7 @@
 from django.contrib import admin
 from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django.views.generic import TemplateView
 from django.views.i18n import set_language
 
 from mrd_ngo import health
@@ -19,6 +20,8 @@ admin.site.has_permission = admin_site_permission
 
 urlpatterns = [
     path("healthz", health.healthz, name="healthz"),
+    # Where the data comes from (the gazetteer's attribution): open to all, it holds no data of the app.
+    path("about/", TemplateView.as_view(template_name="about.html"), name="about"),
     path("login/", auth_views.LoginView.as_view(), name="login"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("i18n/setlang/", set_language, name="set_language"),

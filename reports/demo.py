@@ -46,6 +46,7 @@ from django.db import transaction
 from django.utils import timezone
 
 from agreements import services as agreement_services
+from agreements.gazetteer import edition_from_package, gazetteer_load
 from agreements.models import NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, StaffProfile, Village
 from mrd_ngo.khmer import khmer_digits
 from mrd_ngo.roles import Role
@@ -449,18 +450,23 @@ def _demo_users(provinces: dict) -> dict:
 
 
 def _demo_villages(provinces: dict) -> dict[str, list[Village]]:
-    """Three villages per province, two of them model villages (50 in all), as the admin records them."""
-    villages: dict[str, list[Village]] = {}
+    """The official gazetteer (loaded the first time: `load_gazetteer`), and three of its villages per
+    province named by code in villages.csv, two of them flagged model villages (50 in all), as the admin does."""
+    if not Village.objects.exclude(gazetteer_key="").exists():
+        gazetteer_load(edition=edition_from_package(), today=timezone.localdate())
     with open(DATA / "villages.csv", encoding="utf-8") as source:
-        for row in csv.DictReader(source):
-            province = provinces[row["province"]]
-            village = Village.objects.filter(province=province, district="", commune="", name_km=row["name_km"]).first()
-            if village is None:
-                village = Village(province=province, name_km=row["name_km"], name_en=row["name_en"],
-                                  is_model_village=row["model_village"] == "1")
-                village.full_clean()
-                village.save()
-            villages.setdefault(province.code, []).append(village)
+        rows = list(csv.DictReader(source))
+    found = {v.gazetteer_key: v for v in Village.objects.filter(gazetteer_key__in=[row["code"] for row in rows])}
+    villages: dict[str, list[Village]] = {}
+    for row in rows:
+        village = found[row["code"]]
+        if village.province_id != provinces[row["province"]].pk:
+            raise ValueError(f"demo village {row['code']} is not in province {row['province']}")
+        if row["model_village"] == "1" and not village.is_model_village:
+            village.is_model_village = True
+            village.full_clean()
+            village.save(update_fields=["is_model_village"])
+        villages.setdefault(row["province"], []).append(village)
     return villages
 
 

@@ -1,15 +1,16 @@
 """Forms of progress reports: choosing NGO and period, the report, its indicator rows, review and import."""
 from __future__ import annotations
 
-from collections import defaultdict
+import re
 
 from django import forms
 from django.conf import settings
+from django.urls import reverse
 from django.utils.translation import get_language
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
-from agreements.forms import NGOChoiceField
+from agreements.forms import NGOChoiceField, VillageSearchSelect
 from agreements.models import NGO, Agreement, Indicator, Province, Village
 from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerDigitsMixin
 from mrd_ngo.khmer import format_date, format_number, semester_label
@@ -158,20 +159,29 @@ class ReportForm(KhmerDigitsMixin, BootstrapFormMixin, forms.ModelForm):
 
 
 class RowChoices:
-    """The indicators, provinces and villages a user may pick in result rows, loaded once (three queries)."""
+    """The indicators, provinces and villages a user may pick in result rows (two queries, and one for the villages named).
 
-    def __init__(self, user):
+    Villages are searched (VillageSearchSelect), not listed: those the user may see in the provinces of
+    the report's `agreement`; the ones a form names are loaded at once by `load_villages`.
+    """
+
+    def __init__(self, user, agreement: Agreement | None = None):
         scope = province_scope(user)
         self.indicators = {i.pk: i for i in Indicator.objects.select_related("sector")}
         provinces = Province.objects.all() if scope is None else Province.objects.filter(pk=scope)
         self.provinces = {p.pk: p for p in provinces}
-        self.villages = {
-            v.pk: v for v in Village.objects.visible_to(user).filter(province__in=list(self.provinces)).select_related("province")
-        }
-        self._villages_by_province = defaultdict(list)
-        for village in self.villages.values():
-            self._villages_by_province[village.province_id].append(village)
+        self.searched = Village.objects.visible_to(user)
+        if agreement is not None:
+            self.searched = self.searched.for_agreement(agreement)
+        self.village_url = reverse("agreements:village_options") + (f"?agreement={agreement.pk}" if agreement else "")
+        self.villages: dict[int, Village] = {}
         self.by_sex = frozenset(pk for pk, i in self.indicators.items() if i.disaggregated_by_sex)
+
+    def load_villages(self, ids) -> None:
+        """Fetch the villages named by the rows (and allowed) in one query."""
+        wanted = {number for number in ids if number is not None} - set(self.villages)
+        if wanted:
+            self.villages.update(self.searched.select_related("commune__district", "province").in_bulk(wanted))
 
     @property
     def only_province(self) -> Province | None:
@@ -186,16 +196,6 @@ class RowChoices:
 
     def province_choices(self):
         return [("", "---------")] + [(str(p.pk), p.name) for p in self.provinces.values()]
-
-    def village_choices(self, province_id):
-        villages = sorted(self._villages_by_province.get(province_id, []), key=lambda v: (not v.is_model_village, v.name))
-        return [("", gettext("(whole province)"))] + [(str(v.pk), village_label(v)) for v in villages]
-
-
-def village_label(village: Village) -> str:
-    if village.is_model_village:
-        return gettext("%(village)s (model village)") % {"village": village.name}
-    return village.name
 
 
 class IndicatorSelect(forms.Select):
@@ -215,7 +215,7 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
 
     indicator = forms.ChoiceField(label=_("indicator"), widget=IndicatorSelect)
     province = forms.ChoiceField(label=_("province"))
-    village = forms.ChoiceField(label=_("village"), required=False)
+    village = forms.CharField(label=_("village"), required=False, widget=VillageSearchSelect)
     value = NumberField(label=_("value"), max_digits=14, decimal_places=2)
     female_value = NumberField(label=_("of which female"), max_digits=14, decimal_places=2, required=False)
 
@@ -228,7 +228,9 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
         self.fields["province"].choices = choices.province_choices()
         if choices.only_province:
             self.fields["province"].initial = str(choices.only_province.pk)
-        self.fields["village"].choices = choices.village_choices(self._province_id())
+        village = self.fields["village"].widget
+        village.url, village.villages, village.chosen = choices.village_url, choices.searched, choices.villages
+        village.empty_label = gettext("(whole province)")
         self.fields["province"].widget.attrs["data-role"] = "province"
         self.fields["village"].widget.attrs["data-role"] = "village"
         self.fields["indicator"].widget.attrs["data-role"] = "indicator"
@@ -249,7 +251,16 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
 
     def clean_village(self):
         value = self.cleaned_data.get("village")
-        return self.choices.villages[int(value)] if value else None
+        search = self.fields["village"].widget.search_text
+        if not value:
+            if search:
+                raise forms.ValidationError(gettext("Choose the village among those matching “%(text)s”, or empty the search box.")
+                                            % {"text": search})
+            return None
+        village = self.choices.villages.get(parse_id(value))
+        if village is None:
+            raise forms.ValidationError(gettext("Choose a village of the agreement's provinces with the search box."))
+        return village
 
     def clean(self):
         data = super().clean()
@@ -289,6 +300,8 @@ class BaseResultRowFormSet(forms.BaseFormSet):
 def result_row_formset(*, user, data=None, initial=None, choices: RowChoices | None = None) -> BaseResultRowFormSet:
     """The result rows of a report form; one empty row to start with when there is nothing yet."""
     choices = choices or RowChoices(user)
+    named = [value for key, value in (data or {}).items() if re.fullmatch(r"rows-\d+-village", key)]
+    choices.load_villages(map(parse_id, named + [row.get("village") for row in initial or []]))
     formset_class = forms.formset_factory(
         IndicatorRowForm, formset=BaseResultRowFormSet, extra=0 if initial else 1, can_delete=True
     )

@@ -22,7 +22,7 @@ from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.datavalidation import DataValidation
 
 from agreements.models import NGO, Agreement, Indicator, Province, Village
-from mrd_ngo.khmer import format_number, normalize_khmer, semester_label, western_digits
+from mrd_ngo.khmer import format_date, format_number, normalize_khmer, semester_label, western_digits
 from mrd_ngo.spreadsheets import CellProblem, SpreadsheetError, WorkbookReader, workbook_bytes, write_cell
 from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
@@ -61,7 +61,7 @@ WHOLE_ITEMS = {"beneficiaries_total", "beneficiaries_female"}
 RESULT_COLUMNS = [
     ("province", "ខេត្ត", "Province"),
     ("indicator", "សូចនាករ", "Indicator"),
-    ("village", "ភូមិ (បើមាន)", "Village (optional)"),
+    ("village", "លេខកូដភូមិ (បើមាន)", "Village code (optional)"),
     ("value", "លទ្ធផល", "Value"),
     ("female_value", "ក្នុងនោះស្ត្រី", "Of which female"),
     ("unit", "ឯកតា", "Unit"),
@@ -191,6 +191,7 @@ def _results_sheet(sheet, *, covered, indicators, province_count, indicator_coun
     sheet.freeze_panes = "A3"
     for key, width in (("province", 30), ("indicator", 55), ("village", 26), ("value", 14), ("female_value", 16), ("unit", 14)):
         sheet.column_dimensions[COLUMN[key]].width = width
+    sheet.column_dimensions[COLUMN["village"]].number_format = "@"  # codes as text: 01020101 keeps its 0
     row = RESULTS_FIRST_ROW
     for province in covered:
         for indicator in indicators:
@@ -333,7 +334,7 @@ def _read(workbook, *, ngo, period, user) -> ParsedReport:
         if fields.get(key) is None:
             fields[key] = 0
 
-    rows = _read_results_sheet(workbook, problems, user=user)
+    rows = _read_results_sheet(workbook, problems, user=user, agreement=agreement)
     content = ReportContent(fields=fields, rows=rows)
     warnings = scope_warnings(agreement, rows) if agreement else []
     return ParsedReport(content=content, problems=problems, warnings=warnings, agreement=agreement)
@@ -381,15 +382,25 @@ class _Lookup:
         for indicator in Indicator.objects.select_related("sector"):
             for name in (indicator_label(indicator), indicator.name_km, indicator.name_en, indicator.code):
                 self.indicators.setdefault(_key(name), indicator)
-        self.villages: dict[tuple[int, str], list[Village]] = {}
+        self.villages: dict[str, list[Village]] = {}
+        self.choosable: set[int] = set()
 
-    def load_villages(self, user, province_ids):
-        for village in Village.objects.visible_to(user).filter(province_id__in=province_ids).select_related("province"):
-            for name in {_key(village.name_km), _key(village.name_en)} - {""}:
-                self.villages.setdefault((village.province_id, name), []).append(village)
+    def load_villages(self, user, codes, agreement) -> None:
+        """The villages `user` may see among `codes`, by code, and those a result under `agreement` may name (two queries)."""
+        visible = Village.objects.visible_to(user).filter(code__in=codes)
+        for village in visible.select_related("province"):
+            self.villages.setdefault(village.code, []).append(village)
+        self.choosable = set(visible.for_agreement(agreement).values_list("pk", flat=True)) if agreement else set()
 
 
-def _read_results_sheet(workbook, problems, *, user) -> list[ResultRow]:
+def village_code(value) -> str:
+    """A village code as typed in a cell: Khmer digits read, and the 0 a spreadsheet drops from a number put back."""
+    if isinstance(value, int) and not isinstance(value, bool):
+        return str(value).zfill(8)
+    return _key(value).replace(" ", "")
+
+
+def _read_results_sheet(workbook, problems, *, user, agreement) -> list[ResultRow]:
     header, raw_rows = {}, []
     for number, row in workbook.rows(SHEET_RESULTS, max_column=5):
         if number < RESULTS_FIRST_ROW:
@@ -448,22 +459,21 @@ def _read_results_sheet(workbook, problems, *, user) -> list[ResultRow]:
         if ok and numbers.get("value") is None:
             ok = False
             problem(number, "value", _("the value is missing"))
-        parsed.append((number, ok, province, indicator, _text(village_text), numbers))
+        code = "" if isinstance(village_text, CellProblem) or _text(village_text) == "" else village_code(
+            int(village_text) if isinstance(village_text, float) and village_text.is_integer() else village_text)
+        parsed.append((number, ok, province, indicator, code, numbers))
 
-    lookup.load_villages(user, {p.pk for _n, ok, p, *_rest in parsed if ok})
+    lookup.load_villages(user, {code for _n, ok, _p, _i, code, _v in parsed if ok and code}, agreement)
     rows, seen = [], {}
     for number, ok, province, indicator, village_text, numbers in parsed:
         if not ok:
             continue
         village = None
         if village_text:
-            matches = lookup.villages.get((province.pk, _key(village_text)), [])
-            if len(matches) != 1:
-                problem(number, "village", (_("unknown village in %(province)s: “%(text)s”") if not matches else
-                                            _("several villages in %(province)s are called “%(text)s”: enter this result in the browser"))
-                        % {"province": province.name, "text": village_text})
+            village = _village_of_code(village_text, lookup.villages.get(village_text, []), lookup.choosable,
+                                       lambda message: problem(number, "village", message))
+            if village is None:
                 continue
-            village = matches[0]
         row = ResultRow(indicator=indicator, province=province, village=village,
                         value=numbers["value"], female_value=numbers.get("female_value"))
         row_issues = row_problems(row)
@@ -480,6 +490,24 @@ def _read_results_sheet(workbook, problems, *, user) -> list[ResultRow]:
         seen[row.key] = number
         rows.append(row)
     return rows
+
+
+def _village_of_code(code: str, matches: list[Village], choosable: set[int], complain) -> Village | None:
+    """The one village of `code` a result may name (in the agreement's provinces, in use), else None after `complain`."""
+    if not matches:
+        complain(_("unknown village code: “%(code)s” (the report form's village search shows the codes)") % {"code": code})
+    elif len(matches) > 1:
+        complain(_("the official list gives the code %(code)s to %(count)s villages: enter this result in the browser")
+                 % {"code": code, "count": format_number(len(matches), get_language())})
+    elif matches[0].pk not in choosable:
+        complain(_("village %(code)s (%(village)s) is in %(province)s, which is not one of the agreement's provinces")
+                 % {"code": code, "village": matches[0].name, "province": matches[0].province.name})
+    elif matches[0].retired_on is not None:
+        complain(_("village %(code)s (%(village)s) is no longer in the official list (retired on %(day)s)")
+                 % {"code": code, "village": matches[0].name, "day": format_date(matches[0].retired_on, get_language())})
+    else:
+        return matches[0]
+    return None
 
 
 # ---- Between preview and confirmation: the parsed content as plain data (session) -------------

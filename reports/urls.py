@@ -16,7 +16,6 @@ urlpatterns = [
     path("reports/<period:period>/unlock/", views.period_lock, {"locked": False}, name="unlock"),
     path("reports/<period:period>/template.xlsx", views.report_template, name="template"),
     path("reports/new/", views.report_new, name="new"),
-    path("reports/villages/", views.village_options, name="villages"),
     path("reports/import/", views.report_import, name="import"),
     path("reports/import/confirm/", views.report_import_confirm, name="import_confirm"),
     path("reports/<int:pk>/", views.report_detail, name="detail"),

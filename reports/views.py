@@ -9,7 +9,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.contrib.auth.mixins import LoginRequiredMixin, PermissionRequiredMixin
 from django.core.exceptions import ValidationError
-from django.http import HttpResponse, JsonResponse
+from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
@@ -20,7 +20,7 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from agreements.models import NGO, Province, Village
+from agreements.models import NGO, Province
 from mrd_ngo.khmer import format_date, format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
@@ -32,7 +32,6 @@ from reports.content import CONTENT_FIELDS, FIGURE_FIELDS
 from reports.filters import ProgressReportFilter
 from reports.forms import (
     ImportUploadForm, ReportForm, ReportStartForm, ReturnForm, RowChoices, report_content, result_row_formset,
-    village_label,
 )
 from reports.history import display_value, report_history, time_label
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
@@ -180,7 +179,7 @@ def report_new(request):
             return redirect("reports:edit", pk=existing.pk)
         return redirect("reports:detail", pk=existing.pk)
 
-    choices = RowChoices(request.user)
+    choices = RowChoices(request.user, agreement=agreement)
     if request.method == "POST":
         form = ReportForm(request.POST)
         formset = result_row_formset(user=request.user, data=request.POST, choices=choices)
@@ -220,7 +219,7 @@ def report_edit(request, pk):
     if request.method != "POST" and not services.can_edit(request.user, report):
         messages.error(request, _read_only_reason(request.user, report))
         return redirect("reports:detail", pk=report.pk)
-    choices = RowChoices(request.user)
+    choices = RowChoices(request.user, agreement=report.agreement)
     conflict = None
     if request.method == "POST":
         form = ReportForm(request.POST, instance=report)
@@ -256,19 +255,6 @@ def report_edit(request, pk):
         formset = result_row_formset(user=request.user, initial=initial, choices=choices)
     return _form_page(request, report=report, ngo=report.ngo, period=report.period, agreement=report.agreement,
                       form=form, formset=formset, conflict=conflict, status=409 if conflict else 200)
-
-
-@login_required
-@permission_required("reports.view_progressreport", raise_exception=True)
-def village_options(request):
-    """The villages of one province the user may pick, for the result rows (JSON)."""
-    province_id = parse_id(request.GET.get("province"))
-    villages = Village.objects.visible_to(request.user).filter(province_id=province_id)
-    villages = sorted(villages, key=lambda v: (not v.is_model_village, v.name))
-    return JsonResponse({
-        "empty_label": _("(whole province)"),
-        "villages": [{"id": v.pk, "label": village_label(v)} for v in villages],
-    })
 
 
 # ---- Reading and reviewing --------------------------------------------------------------------

@@ -94,6 +94,10 @@ def cases(w):
         ("ngo_list", reverse("agreements:ngo_list"), "get", expect()),
         ("ngo_export", reverse("agreements:ngo_list") + "?_export=csv", "get", expect()),
         ("ngo_options", reverse("agreements:ngo_options") + "?q=ngo", "get", expect()),
+        ("village_options", reverse("agreements:village_options") + "?q=ph", "get", expect()),
+        ("village_options_here", reverse("agreements:village_options") + f"?q=ph&agreement={here}", "get", expect()),
+        ("village_options_there", reverse("agreements:village_options") + f"?q=ph&agreement={there}", "get",
+         expect(provincial=404)),
         ("agreement_list", reverse("agreements:agreement_list"), "get", expect()),
         ("agreement_export", reverse("agreements:agreement_list") + "?_export=xlsx", "get", expect()),
         ("expiring_board", reverse("agreements:expiring_board"), "get", expect()),
@@ -186,7 +190,7 @@ def test_every_url_of_the_app_is_in_the_matrix(world):
     names = {f"{app}:{name}" for app in ("agreements", "reports", "desk")
              for name in resolver.namespace_dict[app][1].reverse_dict if isinstance(name, str)}
     # Redirects and helpers of the pages above, tested in their own modules.
-    helpers = {"reports:completeness_current", "reports:summary_latest", "reports:villages", "reports:import_confirm",
+    helpers = {"reports:completeness_current", "reports:summary_latest", "reports:import_confirm",
                "agreements:agreement_sign", "agreements:agreement_checklist",
                # Tested in tests/desk: a notification opens only for its recipient (404 otherwise); the
                # calendar file and the password link answer to their secret key, not to a session.

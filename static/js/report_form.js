@@ -1,6 +1,6 @@
 /*
- * Report form: add and remove indicator rows without reloading, offer the villages of the chosen
- * province, and enable "of which female" only for indicators counted by sex.
+ * Report form: add and remove indicator rows without reloading, search the villages of the
+ * agreement's provinces (and of the row's province), and enable "of which female" only for indicators counted by sex.
  * No inline script anywhere (strict CSP): this file finds the form by its data- attributes.
  * Without JavaScript the form still works: one empty row, and "Remove" is a checkbox.
  */
@@ -11,7 +11,6 @@
     var rows = form.querySelector("[data-rows]");
     var template = form.querySelector("template[data-row-template]");
     var total = form.querySelector("input[name$='-TOTAL_FORMS']");
-    var villagesUrl = form.getAttribute("data-villages-url");
     if (!rows || !template || !total) {
       return;
     }
@@ -30,42 +29,48 @@
       }
     }
 
-    function loadVillages(row) {
-      var province = row.querySelector("[data-role='province']");
+    /* The village search box asks for the villages of the agreement's provinces (in its URL) and of
+     * the row's province, when one is chosen (added here to the request htmx sends). */
+    form.addEventListener("htmx:configRequest", function (event) {
+      var box = event.detail.elt;
+      var row = box && box.closest ? box.closest("[data-row]") : null;
+      var province = row ? row.querySelector("[data-role='province']") : null;
+      if (box.getAttribute("data-role") === "village-search" && province && province.value) {
+        event.detail.parameters.province = province.value;
+      }
+    });
+
+    /* A village chosen before its province fills the province in. */
+    function villageChosen(row) {
       var village = row.querySelector("[data-role='village']");
-      if (!province || !village || !villagesUrl) {
+      var province = row.querySelector("[data-role='province']");
+      var option = village ? village.options[village.selectedIndex] : null;
+      var villageProvince = option ? option.getAttribute("data-province") : null;
+      if (province && villageProvince && !province.value) {
+        province.value = villageProvince;
+      }
+    }
+
+    /* One match is chosen by the list itself (no change event): fill the province in as well. */
+    form.addEventListener("htmx:afterSwap", function (event) {
+      var row = event.detail.target && event.detail.target.closest ? event.detail.target.closest("[data-row]") : null;
+      if (row && event.detail.target.getAttribute("data-role") === "village") {
+        villageChosen(row);
+      }
+    });
+
+    /* Another province: a village of the former one no longer fits. */
+    function provinceChanged(row) {
+      var village = row.querySelector("[data-role='village']");
+      var province = row.querySelector("[data-role='province']");
+      if (!village || !province) {
         return;
       }
-      var chosen = village.value;
-      if (!province.value) {
-        var emptyLabel = village.options.length ? village.options[0].text : "";
-        village.length = 0;
-        village.add(new Option(emptyLabel, ""));
-        return;
+      var option = village.options[village.selectedIndex];
+      var villageProvince = option ? option.getAttribute("data-province") : null;
+      if (village.value && villageProvince && villageProvince !== province.value) {
+        village.value = "";
       }
-      village.disabled = true;
-      fetch(villagesUrl + "?province=" + encodeURIComponent(province.value), {
-        credentials: "same-origin",
-        headers: { "Accept": "application/json" }
-      })
-        .then(function (response) {
-          return response.ok ? response.json() : Promise.reject(response.status);
-        })
-        .then(function (data) {
-          village.length = 0;
-          village.add(new Option(data.empty_label, ""));
-          data.villages.forEach(function (item) {
-            var option = new Option(item.label, String(item.id));
-            option.selected = String(item.id) === chosen;
-            village.add(option);
-          });
-        })
-        .catch(function () {
-          /* Leave the list as it was: the village is optional. */
-        })
-        .then(function () {
-          village.disabled = false;
-        });
     }
 
     function markRemoved(row) {
@@ -82,9 +87,8 @@
       rows.appendChild(row);
       total.value = String(index + 1);
       updateFemale(row);
-      var province = row.querySelector("[data-role='province']");
-      if (province && province.value) {
-        loadVillages(row);
+      if (window.htmx) {
+        window.htmx.process(row);
       }
       var first = row.querySelector("select, input");
       if (first) {
@@ -101,7 +105,9 @@
       if (role === "indicator") {
         updateFemale(row);
       } else if (role === "province") {
-        loadVillages(row);
+        provinceChanged(row);
+      } else if (role === "village") {
+        villageChosen(row);
       } else if (role === "delete") {
         markRemoved(row);
       }

@@ -67,6 +67,11 @@ def test_demo_holds_every_state_the_app_deals_with(demo):
     assert ReportingPeriod.objects.get_by_code("2023S2").is_locked
     assert IndicatorValue.objects.values("province").distinct().count() == Province.objects.count() == 25
     assert Village.objects.filter(is_model_village=True).count() == 50
+    # The whole official gazetteer is there, and the model villages are real villages of it, two per province.
+    assert Village.objects.exclude(gazetteer_key="").count() == Village.objects.count() == 14576
+    models = Village.objects.filter(is_model_village=True).select_related("commune__district")
+    assert all(v.code and v.commune.district.province_id == v.province_id for v in models)
+    assert set(models.order_by().values("province").annotate(n=Count("pk")).values_list("n", flat=True)) == {2}
     assert IndicatorValue.objects.filter(village__is_model_village=True).exists()
     assert set(NGO.objects.values_list("kind", flat=True)) == {"local", "international"}
     assert not NGO.objects.filter(name_km="").exists()

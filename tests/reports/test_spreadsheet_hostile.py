@@ -24,7 +24,7 @@ pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
 XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 NS = "http://schemas.openxmlformats.org/spreadsheetml/2006/main"
 RESULTS_PART = "xl/worksheets/sheet2.xml"
-HEADERS = [("ខេត្ត", "Province"), ("សូចនាករ", "Indicator"), ("ភូមិ (បើមាន)", "Village (optional)"),
+HEADERS = [("ខេត្ត", "Province"), ("សូចនាករ", "Indicator"), ("លេខកូដភូមិ (បើមាន)", "Village code (optional)"),
            ("លទ្ធផល", "Value"), ("ក្នុងនោះស្ត្រី", "Of which female")]
 HOSTILE_SETTINGS = settings(max_examples=15, deadline=3000, derandomize=True,
                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])

@@ -83,8 +83,8 @@ def test_template_is_prefilled_with_ngo_period_provinces_and_indicators(officer,
     assert report.cell(REPORT_ROW["agreement"], 3).value == agreement.reference_number
     assert report.cell(REPORT_ROW["period"], 4).value == "ឆមាសទី១ ឆ្នាំ២០២៤ – First semester 2024"
     results = workbook[SHEET_RESULTS]
-    assert [c.value for c in results[1]][:5] == ["ខេត្ត", "សូចនាករ", "ភូមិ (បើមាន)", "លទ្ធផល", "ក្នុងនោះស្ត្រី"]
-    assert [c.value for c in results[2]][:5] == ["Province", "Indicator", "Village (optional)", "Value", "Of which female"]
+    assert [c.value for c in results[1]][:5] == ["ខេត្ត", "សូចនាករ", "លេខកូដភូមិ (បើមាន)", "លទ្ធផល", "ក្នុងនោះស្ត្រី"]
+    assert [c.value for c in results[2]][:5] == ["Province", "Indicator", "Village code (optional)", "Value", "Of which female"]
     provinces = {results[f"A{r}"].value for r in range(3, results.max_row + 1)}
     assert provinces == {"សៀមរាប – Siem Reap", "បាត់ដំបង – Battambang"}
     indicators = {results[f"B{r}"].value.split(" – ")[1] for r in range(3, results.max_row + 1)}
@@ -194,14 +194,33 @@ def test_template_of_another_ngo_is_refused(officer, ngo, period):
     assert not ProgressReport.objects.exists()
 
 
-def test_villages_are_found_by_name_in_their_province(officer, ngo, period, siem_reap):
-    VillageFactory(province=siem_reap, name_en="Prey Thmei", name_km="ព្រៃថ្មី", is_model_village=True)
+def test_villages_are_found_by_their_official_code_and_each_refusal_says_why_by_row(officer, ngo, period, siem_reap, agreement):
+    from agreements.models import Province
+
+    prey_thmei = VillageFactory(province=siem_reap, code="17010203", name_en="Prey Thmei", name_km="ព្រៃថ្មី")
+    kampot = VillageFactory(province=Province.objects.get(code="07"), code="07010101", name_en="Trapeang Veaeng")
+    VillageFactory(province=siem_reap, code="17990101", name_en="Twin A")
+    VillageFactory(province=siem_reap, code="17990101", name_en="Twin B")
+    battambang_village = VillageFactory(province=agreement.provinces.get(code="02"), code="02010101", name_en="Ou Thum")
     template = download(officer, ngo, period)
-    data = fill(template, results={(50, "A"): "Siem Reap", (50, "B"): "wells", (50, "C"): "ព្រៃថ្មី", (50, "D"): 2,
-                                   (51, "A"): "Siem Reap", (51, "B"): "wells", (51, "C"): "Nowhere", (51, "D"): 2})
-    response = upload(officer, ngo, period, data)
-    assert problems_of(response) == [(SHEET_RESULTS, 51, "C (Village)",
-                                      "unknown village in Siem Reap: “Nowhere”")]
+    rows = {50: ("Siem Reap", "១៧០១០២០៣"), 51: ("Siem Reap", "17000000"), 52: ("Siem Reap", "17990101"),
+            53: ("Kampot", "07010101"), 54: ("Battambang", 2010101), 55: ("Siem Reap", "02010101")}
+    results = {}
+    for row, (province, code) in rows.items():
+        results.update({(row, "A"): province, (row, "B"): "wells", (row, "C"): code, (row, "D"): 2})
+    response = upload(officer, ngo, period, fill(template, results=results))
+    assert problems_of(response) == [
+        (SHEET_RESULTS, 51, "C (Village)", "unknown village code: “17000000” (the report form's village search shows the codes)"),
+        (SHEET_RESULTS, 52, "C (Village)", "the official list gives the code 17990101 to 2 villages: enter this result in the browser"),
+        (SHEET_RESULTS, 53, "C (Village)", "village 07010101 (Trapeang Veaeng) is in Kampot, which is not one of the agreement's provinces"),
+        (SHEET_RESULTS, 55, "C (Village)", "This village is in Battambang, not in Siem Reap."),
+    ]
+    assert kampot.pk and not ProgressReport.objects.exists()
+    good = fill(template, results={(50, "A"): "Siem Reap", (50, "B"): "wells", (50, "C"): "១៧០១០២០៣", (50, "D"): 2,
+                                   (54, "A"): "Battambang", (54, "B"): "wells", (54, "C"): 2010101, (54, "D"): 3})
+    response = upload(officer, ngo, period, good)
+    assert problems_of(response) == []
+    assert {row.village for row in response.context["parsed"].content.rows} == {prey_thmei, battambang_village}
 
 
 def test_province_outside_the_agreement_is_a_warning_not_a_problem(officer, ngo, period):

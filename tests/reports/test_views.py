@@ -11,6 +11,7 @@ from django.db import connection
 from django.http import StreamingHttpResponse
 from django.test.utils import CaptureQueriesContext
 
+from agreements.gazetteer import gazetteer_load
 from agreements.models import Indicator
 from reports import services
 from reports.choices import ReportStatus
@@ -19,6 +20,7 @@ from reports.content import ReportContent, ResultRow
 from tests.factories import (
     AgreementFactory, IndicatorValueFactory, NGOFactory, ProgressReportFactory, ReportingPeriodFactory, VillageFactory,
 )
+from tests.agreements.test_gazetteer import small_edition
 from tests.reports.conftest import client_for, in_english
 
 pytestmark = [pytest.mark.django_db, pytest.mark.usefixtures("english")]
@@ -240,7 +242,7 @@ def test_village_rows_mark_model_villages(officer_client, ngo, period, siem_reap
 def test_village_of_another_province_is_refused(officer_client, ngo, period, siem_reap, battambang, wells):
     village = VillageFactory(province=battambang)
     html = page(in_english(officer_client).post("/reports/new/", form_data(ngo, period, rows=[row(wells, siem_reap, "4", village=village)])))
-    assert "Select a valid choice" in html or "not in Siem Reap" in html
+    assert "This village is in Battambang, not in Siem Reap." in html
     assert not ProgressReport.objects.exists()
 
 
@@ -250,11 +252,32 @@ def test_opening_new_for_an_existing_report_goes_to_it(officer_client, ngo, peri
     assert response.status_code == 302 and response["Location"] == f"/reports/{report.pk}/edit/"
 
 
-def test_villages_of_a_province_for_the_rows(officer_client, siem_reap):
-    VillageFactory(province=siem_reap, name_en="Model", is_model_village=True)
-    VillageFactory(province=siem_reap, name_en="Plain", is_model_village=False)
-    villages = in_english(officer_client).get(f"/reports/villages/?province={siem_reap.pk}").json()["villages"]
-    assert [v["label"] for v in villages] == ["Model (model village)", "Plain"]
+def test_a_village_is_chosen_with_a_search_box_over_the_agreements_provinces(officer_client, ngo, period, siem_reap, wells):
+    gazetteer_load(edition=small_edition(), today=datetime.date(2026, 11, 28))
+    client = in_english(officer_client)
+    html = page(client.get(f"/reports/new/?ngo={ngo.pk}&period={period.pk}"))
+    search = re.search(r'<input type="search" name="rows-0-village_search"[^>]*>', html).group(0)
+    url = re.search(r'hx-get="([^"]+)"', search).group(1).replace("&amp;", "&")
+    assert url == f"/villages/options/?agreement={ngo.agreements.get().pk}"
+    options = page(client.get(url + "&rows-0-village_search=veaeng"))
+    assert "Trapeang Veaeng 17010102 · Char Chhuk, Angkor Chum, Siem Reap" in options
+    # Without JavaScript: the search text comes back with the matches to choose from, nothing saved.
+    data = form_data(ngo, period, rows=[row(wells, siem_reap, "4")])
+    data["rows-0-village_search"] = "ត្រពាំង"
+    html = page(client.post("/reports/new/", data))
+    assert "Choose the village among those matching “ត្រពាំង”" in html
+    assert re.search(r'<option value="\d+">Trapeang Veaeng 17010102 ·', html)
+    assert not ProgressReport.objects.exists()
+
+
+def test_a_village_outside_the_agreements_provinces_cannot_be_posted(officer_client, ngo, period, wells):
+    from agreements.models import Province
+
+    kampot = Province.objects.get(code="07")
+    village = VillageFactory(province=kampot, code="07010101")
+    html = page(in_english(officer_client).post("/reports/new/", form_data(ngo, period, rows=[row(wells, kampot, "4", village=village)])))
+    assert "Choose a village of the agreement&#x27;s provinces with the search box." in html
+    assert not ProgressReport.objects.exists()
 
 
 # ---- Editing, conflicts ------------------------------------------------------------------------
