@@ -38,7 +38,7 @@ from agreements.models import (
 from reports import rules
 from reports.choices import BuildState, DocumentKind
 from reports.models import (
-    IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
+    DocumentClosing, IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
 )
 from reports.semesters import previous_semester
 from reports.summary.data import SUMMARY_FORMAT
@@ -85,6 +85,7 @@ def _sources(period: ReportingPeriod) -> list:
         Department.objects.all(),
         Indicator.objects.all(),
         Village.objects.filter(is_model_village=True),
+        DocumentClosing.objects.all(),  # the closing block printed on the drafts
     ]
 
 
