@@ -79,6 +79,9 @@ def issue_summary(
 
 
 class IssueForm(forms.Form):
-    lang = forms.ChoiceField(label=gettext_lazy("Edition"), choices=[("km", gettext_lazy("Khmer")), ("en", gettext_lazy("English"))])
-    reference_number = forms.CharField(label=gettext_lazy("Reference number"), max_length=60)
-    issued_on = forms.DateField(label=gettext_lazy("Date of issue"), widget=forms.DateInput(attrs={"type": "date"}))
+    lang = forms.ChoiceField(label=gettext_lazy("Edition"), choices=[("km", gettext_lazy("Khmer")), ("en", gettext_lazy("English"))],
+                             widget=forms.Select(attrs={"class": "form-select"}))
+    reference_number = forms.CharField(label=gettext_lazy("Reference number"), max_length=60,
+                                       widget=forms.TextInput(attrs={"class": "form-control"}))
+    issued_on = forms.DateField(label=gettext_lazy("Date of issue"),
+                                widget=forms.DateInput(attrs={"type": "date", "class": "form-control"}))
