@@ -141,7 +141,8 @@ def summary_html(
     """The HTML WeasyPrint lays out (Khmer word breaks already inserted)."""
     if lang not in LANGUAGES:
         raise UnknownLanguage(lang)
-    edition = edition or draft_edition(lang, printed_on)
+    # No query here (rendering never reads the database): callers pass `draft_edition(...)` for the closing block.
+    edition = edition or Edition(date=printed_on or timezone.localdate())
     with translation.override(lang):
         html = render_to_string("reports/summary_pdf.html", {"summary": summary, **official_context(lang, edition)})
     return break_khmer_words(html)
