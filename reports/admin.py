@@ -43,3 +43,28 @@ class SummaryDocumentAdmin(admin.ModelAdmin):
 
     def has_add_permission(self, request):
         return False  # only asked for from the summary page, built by the worker
+
+
+@admin.register(models.DocumentClosing)
+class DocumentClosingAdmin(admin.ModelAdmin):
+    """The closing block of issued documents (presenter's title and name), Khmer first."""
+
+    list_display = ["presenter_title_km", "presenter_name_km", "presenter_title_en", "presenter_name_en", "updated_at"]
+    fields = ["presenter_title_km", "presenter_name_km", "presenter_title_en", "presenter_name_en"]
+
+
+@admin.register(models.IssuedSummary)
+class IssuedSummaryAdmin(admin.ModelAdmin):
+    """Issued editions are kept exactly as issued: shown, never changed here."""
+
+    list_display = ["reference_number", "period", "lang", "province", "issued_on", "issued_by", "issued_at"]
+    exclude = ["pdf"]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False

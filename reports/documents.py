@@ -38,7 +38,7 @@ from agreements.models import (
 from reports import rules
 from reports.choices import BuildState, DocumentKind
 from reports.models import (
-    IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
+    DocumentClosing, IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
 )
 from reports.semesters import previous_semester
 from reports.summary.data import SUMMARY_FORMAT
@@ -85,6 +85,7 @@ def _sources(period: ReportingPeriod) -> list:
         Department.objects.all(),
         Indicator.objects.all(),
         Village.objects.filter(is_model_village=True),
+        DocumentClosing.objects.all(),  # the closing block printed on the drafts
     ]
 
 
@@ -175,6 +176,9 @@ def _render(document: SummaryDocument) -> tuple[bytes, str]:
             with connection.cursor() as cursor:
                 cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
         fingerprint = data_fingerprint(period)
+        from reports.pdf import draft_edition
+
+        edition = draft_edition(document.lang)  # the closing block, read in the same snapshot
         if document.province_id is None:
             summary = build_national_summary(period)
         else:
@@ -182,7 +186,7 @@ def _render(document: SummaryDocument) -> tuple[bytes, str]:
     if document.kind == DocumentKind.PDF:
         from reports.pdf import render_summary_pdf
 
-        return render_summary_pdf(summary, document.lang), fingerprint
+        return render_summary_pdf(summary, document.lang, edition=edition), fingerprint
     from reports.summary_xlsx import summary_workbook
 
     with translation.override(document.lang):

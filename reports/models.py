@@ -346,3 +346,62 @@ class SummaryDocument(models.Model):
     def is_ready_for(self, fingerprint: str) -> bool:
         """True when the kept file was built from data with this fingerprint."""
         return bool(self.file) and self.fingerprint == fingerprint
+
+
+class DocumentClosing(models.Model):
+    """The closing block of the ministry's documents: who presents them (title and name), configured by
+    administrators. One row (the latest saved is used); without one, no document can be issued."""
+
+    presenter_title_km = models.CharField(_("presenter's title (Khmer)"), max_length=200)
+    presenter_title_en = models.CharField(_("presenter's title (English)"), max_length=200)
+    presenter_name_km = models.CharField(_("presenter's name (Khmer)"), max_length=200)
+    presenter_name_en = models.CharField(_("presenter's name (English)"), max_length=200)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        verbose_name = _("closing block of documents")
+        verbose_name_plural = _("closing block of documents")
+
+    def __str__(self) -> str:
+        return f"{self.presenter_title_km} {self.presenter_name_km}"
+
+    @classmethod
+    def current(cls) -> "DocumentClosing | None":
+        return cls.objects.order_by("-updated_at", "-pk").first()
+
+    def title(self, lang: str) -> str:
+        return self.presenter_title_km if lang == "km" else self.presenter_title_en
+
+    def name(self, lang: str) -> str:
+        return self.presenter_name_km if lang == "km" else self.presenter_name_en
+
+
+class IssuedSummary(models.Model):
+    """An edition of the semester summary PDF as the ministry issued it: its reference number and date,
+    who issued it and when, and the PDF bytes exactly as issued (never rebuilt). Drafts (SummaryDocument)
+    can still be regenerated; an issued edition cannot be issued again."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="issued_summaries")
+    lang = models.CharField(max_length=2, choices=[("km", _("Khmer")), ("en", _("English"))])
+    province = models.ForeignKey(Province, on_delete=models.PROTECT, null=True, blank=True, related_name="+")
+    reference_number = models.CharField(_("reference number"), max_length=60, unique=True)
+    issued_on = models.DateField(_("date of issue"))
+    issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, related_name="+")
+    issued_at = models.DateTimeField(auto_now_add=True)
+    presenter_title = models.CharField(max_length=200)
+    presenter_name = models.CharField(max_length=200)
+    pdf = models.BinaryField()
+    pdf_sha256 = models.CharField(max_length=64)
+
+    class Meta:
+        verbose_name = _("issued summary")
+        verbose_name_plural = _("issued summaries")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["period", "lang", "province"], name="issued_summary_one_per_edition", nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(lang__in=["km", "en"]), name="issued_summary_lang_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.reference_number} {self.period} {self.lang}"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import re
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
@@ -85,31 +86,86 @@ def _static_files_fetcher():
     return StaticFilesOnly(allowed_protocols=["file"], fail_on_errors=True)
 
 
-def summary_html(summary: SemesterSummary, lang: str, *, printed_on: datetime.date | None = None) -> str:
+PLACE_KM = "រាជធានីភ្នំពេញ"
+
+
+def khmer_date_lines(d: datetime.date) -> tuple[str, str]:
+    """The official Khmer date as printed under a ministry's title: the lunar date, then the place and
+    the Gregorian date, e.g. ("ថ្ងៃពុធ ១២កើត ខែអាសាឍ ឆ្នាំរោង ឆស័ក ព.ស.២៥៦៨",
+    "រាជធានីភ្នំពេញ ថ្ងៃទី១៧ ខែកក្កដា ឆ្នាំ២០២៤"). Both come from `official_date_line` (one home)."""
+    lunar, gregorian = official_date_line(d).split(" ត្រូវនឹង", 1)
+    return lunar, f"{PLACE_KM} {gregorian}"
+
+
+@dataclass(frozen=True)
+class Edition:
+    """What the document says about itself: a draft (dated the day it is printed, marked DRAFT) or an issued
+    edition (its reference number and date of issue), and the closing block (presenter's title and name)."""
+
+    date: datetime.date
+    reference_number: str = ""
+    draft: bool = True
+    presenter_title: str = ""
+    presenter_name: str = ""
+
+
+def draft_edition(lang: str, printed_on: datetime.date | None = None) -> Edition:
+    """A draft dated `printed_on` (today by default), with the configured closing block if there is one."""
+    from reports.models import DocumentClosing
+
+    closing = DocumentClosing.current()
+    return Edition(
+        date=printed_on or timezone.localdate(),
+        presenter_title=closing.title(lang) if closing else "",
+        presenter_name=closing.name(lang) if closing else "",
+    )
+
+
+def official_context(lang: str, edition: Edition) -> dict:
+    """The template context of the official form (letterhead, number, date line, closing), shared by every PDF."""
+    lines = khmer_date_lines(edition.date) if lang == "km" else ("", "")
+    return {
+        "lang": lang,
+        "edition": edition,
+        "printed_on": edition.date,
+        "date_line": " ".join(lines).strip(),
+        "lunar_line": lines[0],
+        "place_line": lines[1],
+        "for_print": True,
+    }
+
+
+def summary_html(
+    summary: SemesterSummary, lang: str, *, printed_on: datetime.date | None = None, edition: Edition | None = None,
+) -> str:
     """The HTML WeasyPrint lays out (Khmer word breaks already inserted)."""
     if lang not in LANGUAGES:
         raise UnknownLanguage(lang)
-    printed_on = printed_on or timezone.localdate()
+    # No query here (rendering never reads the database): callers pass `draft_edition(...)` for the closing block.
+    edition = edition or Edition(date=printed_on or timezone.localdate())
     with translation.override(lang):
-        html = render_to_string(
-            "reports/summary_pdf.html",
-            {
-                "summary": summary,
-                "lang": lang,
-                "printed_on": printed_on,
-                "date_line": official_date_line(printed_on) if lang == "km" else "",
-                "for_print": True,
-            },
-        )
+        html = render_to_string("reports/summary_pdf.html", {"summary": summary, **official_context(lang, edition)})
     return break_khmer_words(html)
 
 
-def render_summary_pdf(summary: SemesterSummary, lang: str, *, printed_on: datetime.date | None = None) -> bytes:
-    """The summary as an A4 PDF in `lang` ("km" or "en"), dated `printed_on` (default today)."""
+def render_summary_pdf(
+    summary: SemesterSummary, lang: str, *, printed_on: datetime.date | None = None, edition: Edition | None = None,
+) -> bytes:
+    """The summary as an A4 PDF in `lang` ("km" or "en"): a draft dated `printed_on` (default today), or
+    `edition` (an issued one)."""
+    return render_pdf(summary_html(summary, lang, printed_on=printed_on, edition=edition), lang)
+
+
+def render_pdf(html: str, lang: str) -> bytes:
+    """Any of the ministry's documents (HTML from a template extending the official form) as an A4 PDF."""
+    return layout(html, lang).write_pdf()
+
+
+def layout(html: str, lang: str):
+    """The laid-out WeasyPrint document (its `pages` are what the tests measure; `write_pdf()` gives the PDF)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
-    html = summary_html(summary, lang, printed_on=printed_on)
     fonts = FontConfiguration()
     fetcher = _static_files_fetcher()
     with translation.override(lang):
@@ -122,4 +178,4 @@ def render_summary_pdf(summary: SemesterSummary, lang: str, *, printed_on: datet
     document = weasyprint.HTML(
         string=html, base_url=str(_static_path("css/fonts.css").parent), url_fetcher=fetcher
     )
-    return document.write_pdf(stylesheets=stylesheets, font_config=fonts)
+    return document.render(stylesheets=stylesheets, font_config=fonts)

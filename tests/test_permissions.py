@@ -127,6 +127,8 @@ def cases(w):
          expect(provincial=404)),
         ("report_detail_here", reverse("reports:detail", args=[rh]), "get", expect()),
         ("report_detail_there", reverse("reports:detail", args=[rt]), "get", expect(provincial=404)),
+        # One report as a PDF: whoever may read the report (same lookup as its page)
+        ("report_pdf_there", reverse("reports:report_pdf", args=[rt]) + "?lang=en", "get", expect(provincial=404)),
         # Reports: entry and submission (officers, provincial officers for their province, administrators)
         ("report_new", reverse("reports:new"), "get", ENTRY),
         ("report_import", reverse("reports:import"), "get", ENTRY),
@@ -178,6 +180,10 @@ def cases(w):
         ("users_export", reverse("desk:users") + "?_export=xlsx", "get", ADMIN_ONLY),
         ("user_create", reverse("desk:user_create"), "get", ADMIN_ONLY),
         ("user_edit", reverse("desk:user_edit", args=[w["flag"].follow_up_by_id]), "get", ADMIN_ONLY),
+        # Issuing the summary (department heads and administrators); an issued edition that does not exist: 404
+        ("summary_issue", reverse("reports:summary_issue", args=[period]), "get", expect(provincial=403, officer=403)),
+        ("summary_issued_pdf", reverse("reports:summary_issued_pdf", args=[999999]), "get",
+         expect(provincial=403, officer=403, head=404, admin=404)),
         # Django admin: administrators only
         ("admin", "/admin/", "get", {"anonymous": 302, "no_role": 302, "provincial": 302, "officer": 302, "head": 302,
                                      "admin": 200}),  # 302: to the admin's own login page

@@ -368,3 +368,34 @@ class SemesterSummary:
     def is_national(self) -> bool:
         return self.scope is None
 
+    @property
+    def province_totals(self) -> "ColumnTotals":
+        """The totals row of section 3: the sums of its additive columns (budgets, key results, model villages,
+        each village lying in one province). NGOs are not added up: one NGO works in several provinces."""
+        rows = self.provinces
+        return ColumnTotals(
+            budget_planned=sum((r.budget_planned for r in rows), ZERO),
+            budget_spent=sum((r.budget_spent for r in rows), ZERO),
+            results=tuple(sum(column, ZERO) for column in zip(*(r.key_results for r in rows))) if rows else (),
+            model_villages=sum(r.model_villages_reached for r in rows),
+        )
+
+    @property
+    def coverage_totals(self) -> "ColumnTotals":
+        """The totals row of section 5: water and sanitation budget spent and results, added over the provinces."""
+        rows = self.coverage
+        return ColumnTotals(
+            budget_spent=sum((r.wash_budget_spent for r in rows), ZERO),
+            results=tuple(sum(column, ZERO) for column in zip(*(r.wash_results for r in rows))) if rows else (),
+        )
+
+
+@dataclass(frozen=True)
+class ColumnTotals:
+    """A table's totals row (computed from the rows shown, so it always adds up to them)."""
+
+    budget_spent: Decimal
+    results: tuple[Decimal, ...]
+    budget_planned: Decimal = Decimal(0)
+    model_villages: int = 0
+

@@ -51,8 +51,8 @@ def log_in(client, role, **kwargs):
 
 @pytest.fixture
 def pdf_renders():
-    """A spy on WeasyPrint's rendering: counts calls and lets them through (the PDF is real)."""
-    with mock.patch.object(weasyprint.HTML, "write_pdf", autospec=True, side_effect=weasyprint.HTML.write_pdf) as spy:
+    """A spy on WeasyPrint's layout (HTML.render, which every PDF goes through): counts calls and lets them through (the PDF is real)."""
+    with mock.patch.object(weasyprint.HTML, "render", autospec=True, side_effect=weasyprint.HTML.render) as spy:
         yield spy
 
 

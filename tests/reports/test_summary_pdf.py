@@ -34,7 +34,9 @@ from tests.reports.test_summary import known_semester
 pytestmark = pytest.mark.django_db
 
 ROOT = Path(__file__).resolve().parents[2]
-DATE_LINE = "ថ្ងៃពុធ ១២កើត ខែអាសាឍ ឆ្នាំរោង ឆស័ក ព.ស.២៥៦៨ ត្រូវនឹងថ្ងៃទី១៧ ខែកក្កដា ឆ្នាំ២០២៤"
+# The lunar date, then the place and the Gregorian date (two lines under the title).
+DATE_LINE = "ថ្ងៃពុធ ១២កើត ខែអាសាឍ ឆ្នាំរោង ឆស័ក ព.ស.២៥៦៨"
+PLACE_LINE = "រាជធានីភ្នំពេញ ថ្ងៃទី១៧ ខែកក្កដា ឆ្នាំ២០២៤"
 HEADER = ["ព្រះរាជាណាចក្រកម្ពុជា", "ជាតិ សាសនា ព្រះមហាក្សត្រ", "ក្រសួងអភិវឌ្ឍន៍ជនបទ"]
 KHMER_DIGITS = re.compile("[\u17e0-\u17e9]")
 
@@ -83,7 +85,7 @@ def pdfs(django_db_setup, django_db_blocker, tmp_path_factory):
 
 def test_khmer_pdf_opens_with_the_official_header_and_lunar_date_line(pdfs):
     first_page = pdftotext(pdfs.km, "-f", "1", "-l", "1")
-    for line in HEADER + [DATE_LINE]:
+    for line in HEADER + [DATE_LINE, PLACE_LINE]:
         assert coverage(line, first_page) >= KHMER_FOUND, line
     for exact in ("ថ្ងៃពុធ១២កើតខែអាសាឍ", "ព.ស.២៥៦៨", "ថ្ងៃទី១៧"):
         assert exact in squeeze(first_page)
@@ -144,7 +146,7 @@ def test_page_numbers_are_khmer_in_the_khmer_edition_only():
 def test_pdf_html_holds_the_exact_date_line_repeated_table_headers_and_no_khmer_digits_in_english(db):
     summary = build_national_summary(ReportingPeriodFactory(year=2024, half=1))
     html = summary_html(summary, "km", printed_on=datetime.date(2024, 7, 17)).replace(ZWSP, "")
-    assert DATE_LINE in html and all(line in html for line in HEADER)
+    assert DATE_LINE in html and PLACE_LINE in html and all(line in html for line in HEADER)
     assert html.count("<thead>") == html.count('<table class="table') >= 4  # every table repeats its header
     english = summary_html(summary, "en", printed_on=datetime.date(2024, 7, 17))
     assert KHMER_DIGITS.findall(english) == []

@@ -13,7 +13,7 @@ from django.utils.translation import gettext_lazy
 
 from mrd_ngo.management.commands.khmer_date import parse_supported_date
 from reports.models import ReportingPeriod
-from reports.pdf import LANGUAGES, render_summary_pdf
+from reports.pdf import LANGUAGES, draft_edition, render_summary_pdf
 from reports.summary import build_national_summary
 from reports.summary_xlsx import summary_workbook
 
@@ -63,7 +63,7 @@ class Command(BaseCommand):
         if path.suffix.lower() == ".xlsx":
             content = summary_workbook(summary, lang)
         else:
-            content = render_summary_pdf(summary, lang, printed_on=printed_on)
+            content = render_summary_pdf(summary, lang, edition=draft_edition(lang, printed_on))
         # Written only once everything has worked: an error never leaves a half-written file.
         path.write_bytes(content)
         self.stdout.write(_("Wrote %(path)s (%(size)s bytes).") % {"path": path, "size": len(content)})
