@@ -147,6 +147,10 @@ def cases(w):
         ("period_unlock", reverse("reports:unlock", args=[period]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
         # Semester summary
         ("summary", reverse("reports:summary", args=[period]), "get", expect()),
+        # A province's page: every reader reaches every province, a provincial officer only their own
+        ("province_here", reverse("reports:province", args=[w["here"].provinces.get().code]), "get", expect()),
+        ("province_there", reverse("reports:province", args=[w["there"].provinces.get().code]), "get",
+         expect(provincial=404)),
         # PDF and workbook: built by the worker; a download with no file kept yet queues one and
         # returns to the page (302). A provincial officer's workbook is their province's edition.
         ("summary_pdf", reverse("reports:summary_pdf", args=[period]) + "?lang=en", "get",
