@@ -14,8 +14,11 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from agreements.models import NGO, Agreement, Province, Sector
+from mrd_ngo import versions
+from mrd_ngo.access import NoAccess, scope_of
 from mrd_ngo.khmer import name_sort_key
 from reports import rules
 from reports.choices import ReportStatus
@@ -167,7 +170,20 @@ class ExpectedReports(Sequence):
 
 
 def period_completeness(period: ReportingPeriod, user) -> Completeness:
-    """Expected, received, on-time, late and missing reports of `period` among what `user` may see."""
+    """Expected, received, on-time, late and missing reports of `period` among what `user` may see.
+
+    Kept per semester, scope (`scope_of`, the rule of `visible_to`) and language (the name order) until
+    the data version moves (mrd_ngo/versions.py): the completeness page and the home pages ask for it
+    on every view, and at national scale it reads thousands of rows.
+    """
+    try:
+        scope = scope_of(user)
+    except NoAccess:
+        return _completeness(period, user)  # sees nothing: nothing worth keeping
+    return versions.remember(("completeness", period.pk, scope, get_language()), lambda: _completeness(period, user))
+
+
+def _completeness(period: ReportingPeriod, user) -> Completeness:
     in_force = Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
     # Thousands of rows at national scale: everything counted is read as plain tuples; NGOs as objects
     # only for the rows a page shows (ExpectedReports).
