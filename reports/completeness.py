@@ -166,9 +166,16 @@ class ExpectedReports(Sequence):
         ]
 
 
-def period_completeness(period: ReportingPeriod, user) -> Completeness:
-    """Expected, received, on-time, late and missing reports of `period` among what `user` may see."""
-    in_force = Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
+def period_completeness(period: ReportingPeriod, user, *, province_id: int | None = None) -> Completeness:
+    """Expected, received, on-time, late and missing reports of `period` among what `user` may see.
+
+    `province_id`: one province's, as its provincial officers see them (the province page, reports/province_views.py).
+    """
+    agreements, reports_seen = Agreement.objects.visible_to(user), ProgressReport.objects.visible_to(user)
+    if province_id is not None:
+        agreements = agreements.filter(agreements.in_province(province_id))
+        reports_seen = reports_seen.filter(reports_seen.in_province(province_id))
+    in_force = agreements.in_force_during(period.start, period.end)
     # Thousands of rows at national scale: everything counted is read as plain tuples; NGOs as objects
     # only for the rows a page shows (ExpectedReports).
     by_ngo: dict[int, list[AgreementLine]] = {}
@@ -197,7 +204,7 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
     reports: dict[int, ReportState] = {
         ngo_id: ReportState(pk, status, submitted_at)
         for pk, ngo_id, status, submitted_at in (
-            ProgressReport.objects.visible_to(user)
+            reports_seen
             .filter(period=period, ngo_id__in=in_force.values("ngo_id"))  # a subquery: no 2,000 parameters
             .values_list("pk", "ngo_id", "status", "submitted_at")
         )
