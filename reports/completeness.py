@@ -169,22 +169,32 @@ class ExpectedReports(Sequence):
         ]
 
 
-def period_completeness(period: ReportingPeriod, user) -> Completeness:
+def period_completeness(period: ReportingPeriod, user, *, province_id: int | None = None) -> Completeness:
     """Expected, received, on-time, late and missing reports of `period` among what `user` may see.
 
-    Kept per semester, scope (`scope_of`, the rule of `visible_to`) and language (the name order) until
-    the data version moves (mrd_ngo/versions.py): the completeness page and the home pages ask for it
-    on every view, and at national scale it reads thousands of rows.
+    `province_id`: one province's, as its provincial officers see them (the province page, reports/province_views.py).
+    Kept per semester, edition (`scope_of`, the rule of `visible_to`, or the province asked for) and
+    language (the name order) until the data version moves (mrd_ngo/versions.py): the completeness
+    page, the province pages and the home pages ask for it on every view, and at national scale it
+    reads thousands of rows.
     """
     try:
         scope = scope_of(user)
     except NoAccess:
-        return _completeness(period, user)  # sees nothing: nothing worth keeping
-    return versions.remember(("completeness", period.pk, scope, get_language()), lambda: _completeness(period, user))
+        return _completeness(period, user, province_id)  # sees nothing: nothing worth keeping
+    if province_id is not None and scope is not None and scope != province_id:
+        return _completeness(period, user, province_id)  # not an edition anyone else gets
+    edition = scope if province_id is None else province_id
+    return versions.remember(("completeness", period.pk, edition, get_language()),
+                             lambda: _completeness(period, user, province_id))
 
 
-def _completeness(period: ReportingPeriod, user) -> Completeness:
-    in_force = Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
+def _completeness(period: ReportingPeriod, user, province_id: int | None) -> Completeness:
+    agreements, reports_seen = Agreement.objects.visible_to(user), ProgressReport.objects.visible_to(user)
+    if province_id is not None:
+        agreements = agreements.filter(agreements.in_province(province_id))
+        reports_seen = reports_seen.filter(reports_seen.in_province(province_id))
+    in_force = agreements.in_force_during(period.start, period.end)
     # Thousands of rows at national scale: everything counted is read as plain tuples; NGOs as objects
     # only for the rows a page shows (ExpectedReports).
     by_ngo: dict[int, list[AgreementLine]] = {}
@@ -213,7 +223,7 @@ def _completeness(period: ReportingPeriod, user) -> Completeness:
     reports: dict[int, ReportState] = {
         ngo_id: ReportState(pk, status, submitted_at)
         for pk, ngo_id, status, submitted_at in (
-            ProgressReport.objects.visible_to(user)
+            reports_seen
             .filter(period=period, ngo_id__in=in_force.values("ngo_id"))  # a subquery: no 2,000 parameters
             .values_list("pk", "ngo_id", "status", "submitted_at")
         )

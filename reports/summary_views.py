@@ -67,6 +67,8 @@ def summary_page(request, period):
         # the workbook, rendered without limits, hold every row.
         "limits": PAGE_LIMITS,
     }
+    # Section 3's table of any one indicator by province and sex, chosen with ?indicator=<code> (issue 14).
+    context["province_table"] = context["summary"].province_table(request.GET.get("indicator"))
     return render(request, "reports/summary.html", context)
 
 

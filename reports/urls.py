@@ -36,6 +36,14 @@ urlpatterns = [
     # Issuing the summary (an edition kept as issued) and one report as a document of its own.
     path("reports/<period:period>/summary/issue/", issue_views.summary_issue, name="summary_issue"),
     path("reports/issued/<int:pk>.pdf", issue_views.summary_issued_pdf, name="summary_issued_pdf"),
+    # A page per province, and its edition of the summary (PDF, workbook) for whoever may see the province.
+    path("provinces/", province_views.province_list, name="provinces"),
     path("provinces/<str:code>/", province_views.province_page, name="province"),
+    path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/", province_views.province_document,
+         name="province_document"),
+    path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/prepare/", province_views.province_document_prepare,
+         name="province_document_prepare"),
+    path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/status/", province_views.province_document_status,
+         name="province_document_status"),
     path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
 ]

@@ -151,6 +151,23 @@ def cases(w):
         ("province_here", reverse("reports:province", args=[w["here"].provinces.get().code]), "get", expect()),
         ("province_there", reverse("reports:province", args=[w["there"].provinces.get().code]), "get",
          expect(provincial=404)),
+        ("provinces", reverse("reports:provinces"), "get", expect(provincial=302)),  # an officer: to their own
+        # A province's edition of the summary: as the summary's documents, for the provinces one may see.
+        ("province_pdf_here", reverse("reports:province_document", args=[w["here"].provinces.get().code, period, "pdf", "en"]),
+         "get", expect(provincial=403, officer=403, head=302, admin=302)),
+        ("province_xlsx_there", reverse("reports:province_document", args=[w["there"].provinces.get().code, period, "xlsx",
+                                                                          "en"]), "get",
+         expect(provincial=404, officer=302, head=302, admin=302)),
+        ("province_xlsx_prepare_here", reverse("reports:province_document_prepare", args=[
+            w["here"].provinces.get().code, period, "xlsx", "en"]), "post",
+         {**expect(), "provincial": POST_OK, "officer": POST_OK, "head": POST_OK, "admin": POST_OK}),
+        ("province_pdf_prepare_there", reverse("reports:province_document_prepare", args=[
+            w["there"].provinces.get().code, period, "pdf", "en"]), "post",
+         {**expect(provincial=404, officer=403), "head": POST_OK, "admin": POST_OK}),
+        ("province_pdf_status_here", reverse("reports:province_document_status", args=[
+            w["here"].provinces.get().code, period, "pdf", "en"]), "get", expect(provincial=403, officer=403)),
+        ("province_xlsx_status_there", reverse("reports:province_document_status", args=[
+            w["there"].provinces.get().code, period, "xlsx", "en"]), "get", expect(provincial=404)),
         # PDF and workbook: built by the worker; a download with no file kept yet queues one and
         # returns to the page (302). A provincial officer's workbook is their province's edition.
         ("summary_pdf", reverse("reports:summary_pdf", args=[period]) + "?lang=en", "get",
