@@ -14,11 +14,13 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus
 from agreements.models import Agreement
-from mrd_ngo.roles import Role, user_department_id, user_role
+from mrd_ngo import versions
+from mrd_ngo.roles import Role, user_department_id, user_province_id, user_role
 from reports import rules
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
@@ -66,12 +68,21 @@ def _reports(user):
 
 
 def home_for(user, today: datetime.date | None = None) -> Home:
-    """The home page of `user`, according to their role."""
+    """The home page of `user`, according to their role.
+
+    Kept per person, role, province, department, day and language until the data version moves
+    (mrd_ngo/versions.py): people come back to it between every task; the data changes far less often.
+    """
     today = today or timezone.localdate()
     role = user_role(user)
-    home = Home(role=role, today=today)
     if role is None:
-        return home
+        return Home(role=role, today=today)
+    key = ("home", user.pk, role, user_province_id(user), user_department_id(user), today, get_language())
+    return versions.remember(key, lambda: _home(user, role, today))
+
+
+def _home(user, role: Role, today: datetime.date) -> Home:
+    home = Home(role=role, today=today)
     home.period = rules.current_period(today)
     if home.period is not None:
         home.days_left = (home.period.due_date - today).days

@@ -31,8 +31,9 @@ VERSIONED_APPS = ("agreements", "reports")
 #: Tables of those apps whose writes are not data: the worker's state of the documents it builds.
 UNVERSIONED_TABLES = {"reports_summarydocument"}
 TRIGGER = "mrd_data_version"
-#: Results kept per process (each a few hundred KB at most at national scale).
-KEPT = 64
+#: Results kept per process (each a few hundred KB at most at national scale): a home page per
+#: person who came by, a completeness per semester and edition, a fingerprint per semester.
+KEPT = 256
 
 _kept: OrderedDict[tuple, object] = OrderedDict()
 _lock = threading.Lock()  # gthread workers serve requests in threads of one process
