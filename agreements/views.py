@@ -42,6 +42,8 @@ from agreements.models import (
     NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, Village, open_flags_prefetch, search_terms,
 )
 from agreements.tables import AgreementTable, ExpiringBoardTable, NGOTable, names_of
+from mrd_ngo import versions
+from mrd_ngo.access import scope_of
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
@@ -614,20 +616,36 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
         return table_export_response(table, export_format, name, sheet_title="expiring-agreements")
 
     def get_context_data(self, **kwargs):
+        # Read first: the board's HTML is kept under it (the template's `cache` tag), so it must not
+        # be newer than the data the rows below are read from.
+        data_version = versions.current()
         today = timezone.localdate()
         visible = Agreement.objects.visible_to(self.request.user)
 
+        scope = scope_of(self.request.user)  # the permission above: a role that sees rows
+
         def section(key: str):
-            """One page of one group (each group pages on its own: `?expired_page=2`)."""
+            """One page of one group (each group pages on its own: `?expired_page=2`).
+
+            Which agreements are in the group, in order, is kept per scope and day until the data
+            version moves (mrd_ngo/versions.py): the anti-joins of the groups are the board's cost at
+            national scale; the page then reads its own rows by id.
+            """
             # A renewal the user may not see (another province's agreement) is not theirs to follow.
-            group = visible.on_expiring_board(key, today, successors=visible).select_related("ngo")
+            group = visible.on_expiring_board(key, today, successors=visible)
             if key == "expired":
-                group = group.order_by("-valid_to", "-reference_number")  # most recently expired first
+                order = ("-valid_to", "-reference_number")  # most recently expired first
             else:
-                group = group.order_by("valid_to", "reference_number")
+                order = ("valid_to", "reference_number")
+            ids = versions.remember(("expiring board", key, scope, today),
+                                    lambda: list(group.order_by(*order).values_list("pk", flat=True)))
+            page = page_of(self.request, ids, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+            rows = group.filter(pk__in=list(page.object_list)).select_related("ngo")
             if key == "renewing":
-                group = group.with_renewal_chain(self.request.user)
-            return page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+                rows = rows.with_renewal_chain(self.request.user)
+            by_id = {agreement.pk: agreement for agreement in rows}
+            page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+            return page
 
         bands = rules.expiry_bands()  # the expiring window (settings) in three bands
         pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
@@ -647,6 +665,6 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
         sections = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
         return super().get_context_data(
             sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
-            **kwargs,
+            data_version=data_version, scope=scope, **kwargs,
         )
 
