@@ -24,7 +24,7 @@ from mrd_ngo.lunar import official_date_line
 from reports.summary import SemesterSummary
 
 LANGUAGES = ("km", "en")
-STYLESHEETS = ("css/fonts.css", "css/summary-print.css")
+STYLESHEETS = ("css/fonts.css", "css/summary-print.css", "css/province-map.css", "css/province-map-classes.css")
 
 # Text between tags; <svg> blocks are left alone (WeasyPrint draws SVG text glyph by glyph anyway).
 _TAG_OR_SVG = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)", re.DOTALL | re.IGNORECASE)

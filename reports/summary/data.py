@@ -21,7 +21,8 @@ CENT = Decimal("0.01")
 #: The form of the summary: part of the data fingerprint (reports/documents.py), so summaries and documents
 #: kept from a release that held or counted figures differently are rebuilt, not served. Bump it when a
 #: figure's meaning or a dataclass changes. 2: "what is counted" labels, distinct model villages (issue 12).
-SUMMARY_FORMAT = 2
+#: 3: the province's code in the coverage rows (the map of the provinces, issue 14).
+SUMMARY_FORMAT = 3
 
 
 def percent(part, whole) -> Decimal | None:
@@ -259,6 +260,7 @@ class CoverageRow:
     wash_budget_spent: Decimal
     wash_results: tuple[Decimal, ...]  # in the order of SemesterSummary.wash_indicators
     is_gap: bool  # coverage below the provinces' median and NGO water/sanitation budget not above theirs
+    code: str = ""  # the province's code (the map of the provinces reads the rates by it)
 
     @property
     def year_text(self) -> str:
