@@ -43,6 +43,7 @@ LABEL_AT = {
     "08": (352, 446),  # Kandal: around Phnom Penh, named in its southern part
     "21": (296, 482),  # Takeo: a little south, to leave room to Kandal
     "23": (250, 552),  # Kep: named at sea, south of its coast
+    "05": (234, 410),  # Kampong Speu: a little west, to leave room to Phnom Penh
 }
 #: How much an outline may be simplified (viewBox units: about half a pixel on the page).
 TOLERANCE = 0.45

@@ -51,7 +51,8 @@ def summary_latest(request):
     period = rules.current_period()
     if period is None:
         raise Http404(_("No reporting period is recorded yet."))
-    return redirect("reports:summary", period.code)
+    query = request.GET.urlencode()  # ?map=... (the figure of the map) goes along
+    return redirect(reverse("reports:summary", args=[period.code]) + (f"?{query}" if query else ""))
 
 
 @login_required

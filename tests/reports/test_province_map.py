@@ -268,3 +268,10 @@ def test_about_page_credits_the_map(client, known):
     page = client.get("/about/").content.decode()
     assert "Province map: MapSVG / svg-maps, CC BY 4.0" in page
     assert "Creative Commons Attribution 4.0" in page
+
+
+def test_the_latest_summary_link_keeps_the_chosen_figure(client, known, time_machine):
+    time_machine.move_to("2024-08-10 10:00 +07:00")
+    logged_in(client, Role.DEPARTMENT_HEAD)
+    response = client.get("/reports/summary/?map=water")
+    assert response.status_code == 302 and response.url == "/reports/2024S1/summary/?map=water"
