@@ -1,7 +1,7 @@
 """URLs of the reports app: progress reports (views.py) and the semester summary (summary_views.py)."""
 from django.urls import path, register_converter
 
-from reports import issue_views, province_views, report_pdf, summary_views, views
+from reports import issue_views, province_views, report_pdf, slides_views, summary_views, views
 from reports.converters import PeriodCodeConverter
 
 register_converter(PeriodCodeConverter, "period")
@@ -37,5 +37,6 @@ urlpatterns = [
     path("reports/<period:period>/summary/issue/", issue_views.summary_issue, name="summary_issue"),
     path("reports/issued/<int:pk>.pdf", issue_views.summary_issued_pdf, name="summary_issued_pdf"),
     path("provinces/<str:code>/", province_views.province_page, name="province"),
+    path("reports/<period:period>/slides/", slides_views.summary_slides, name="summary_slides"),
     path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
 ]
