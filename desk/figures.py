@@ -20,11 +20,13 @@ from django.utils.translation import gettext_lazy as _
 from agreements.choices import AgreementStatus
 from agreements.models import Agreement
 from mrd_ngo import versions
-from mrd_ngo.roles import Role, user_department_id, user_province_id, user_role
+from mrd_ngo.roles import NATIONAL_ROLES, Role, user_department_id, user_province_id, user_role
 from reports import rules
 from reports.choices import ReportStatus
-from reports.completeness import period_completeness
+from reports.completeness import Completeness, period_completeness
+from reports.maps import ProvinceMap, province_map
 from reports.models import ProgressReport, ReportingPeriod
+from reports.summary_cache import summary_for
 
 # How many rows of each list a home page shows before "see all" (the figure links to the whole list).
 SHOWN_ROWS = 5
@@ -54,6 +56,8 @@ class Home:
     returned: list[ProgressReport] = field(default_factory=list)  # with the reviewer's comment
     waiting: list[ProgressReport] = field(default_factory=list)  # for the user's review
     expiring: list[Agreement] = field(default_factory=list)  # the user's department's
+    completeness: Completeness | None = None  # of the current semester, when counted
+    province_map: ProvinceMap | None = None  # national roles: reports received by province (reports/maps.py)
 
 
 def _url(name: str, *args, query: dict | None = None, anchor: str = "") -> str:
@@ -98,6 +102,8 @@ def _home(user, role: Role, today: datetime.date) -> Home:
         _administration(home, user)
     if role in (Role.DATA_ENTRY_OFFICER, Role.ADMINISTRATOR):
         _missing(home, user)
+    if role in NATIONAL_ROLES:
+        _province_map(home, user)
     return home
 
 
@@ -169,7 +175,7 @@ def _missing(home: Home, user) -> None:
     """NGOs that have not reported for the current semester (the completeness rule)."""
     if home.period is None:
         return
-    completeness = period_completeness(home.period, user)
+    completeness = home.completeness = period_completeness(home.period, user)
     home.missing_count = completeness.total.missing
     home.figures.append(Figure(
         "missing", _("NGOs that have not reported"), completeness.total.missing,
@@ -198,3 +204,14 @@ def _province(home: Home, user) -> None:
             f"agreements_{status.value}", label, by_status.filter(status=status).count(),
             _url("agreements:agreement_list", query={"status": status}),
         ))
+
+
+def _province_map(home: Home, user) -> None:
+    """The map of the provinces coloured by reports received this semester; its other figures on the summary page."""
+    if home.period is None:
+        return
+    completeness = home.completeness or period_completeness(home.period, user)
+    summary = summary_for(home.period, user=user)  # the summary page's (kept until its data changes)
+    home.province_map = province_map(
+        summary, "received", completeness=completeness, choice_url=reverse("reports:summary", args=[home.period.code]),
+    )

@@ -85,6 +85,7 @@ class Tally:
     received: int = 0
     on_time: int = 0
     late: int = 0
+    code: str = ""  # a province's or sector's code (the map of the provinces reads a province's tally by it)
 
     @property
     def missing(self) -> int:
@@ -255,9 +256,10 @@ def _completeness(period: ReportingPeriod, user, province_id: int | None) -> Com
             tally[1] += counts[1]
             tally[2] += counts[2]
 
-    def tally(label, counts) -> Tally:
+    def tally(label, counts, code="") -> Tally:
         expected, received, on_time = counts
-        return Tally(label=label, expected=expected, received=received, on_time=on_time, late=received - on_time)
+        return Tally(label=label, expected=expected, received=received, on_time=on_time, late=received - on_time,
+                     code=code)
 
     def expected_reports(selected: list[_Row]) -> ExpectedReports:
         return ExpectedReports(selected, due_date=period.due_date, province_of=province_of, sector_of=sector_of)
@@ -268,8 +270,8 @@ def _completeness(period: ReportingPeriod, user, province_id: int | None) -> Com
         period=period,
         expected=expected_reports(rows),
         total=tally("", total),
-        by_province=[tally(p.name, by_province[p.pk]) for p in provinces],
-        by_sector=[tally(s.name, by_sector[s.pk]) for s in sectors],
+        by_province=[tally(p.name, by_province[p.pk], p.code) for p in provinces],
+        by_sector=[tally(s.name, by_sector[s.pk], s.code) for s in sectors],
         missing=expected_reports([row for row in rows if not row.received]),
         received=expected_reports([row for row in rows if row.received]),
     )

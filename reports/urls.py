@@ -1,7 +1,7 @@
 """URLs of the reports app: progress reports (views.py) and the semester summary (summary_views.py)."""
 from django.urls import path, register_converter
 
-from reports import issue_views, province_views, report_pdf, summary_views, views
+from reports import issue_views, province_views, report_pdf, slides_views, summary_views, views
 from reports.converters import PeriodCodeConverter
 
 register_converter(PeriodCodeConverter, "period")
@@ -45,5 +45,6 @@ urlpatterns = [
          name="province_document_prepare"),
     path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/status/", province_views.province_document_status,
          name="province_document_status"),
+    path("reports/<period:period>/slides/", slides_views.summary_slides, name="summary_slides"),
     path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
 ]

@@ -147,6 +147,7 @@ def cases(w):
         ("period_unlock", reverse("reports:unlock", args=[period]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
         # Semester summary
         ("summary", reverse("reports:summary", args=[period]), "get", expect()),
+        ("summary_slides", reverse("reports:summary_slides", args=[period]), "get", expect()),
         # A province's page: every reader reaches every province, a provincial officer only their own
         ("province_here", reverse("reports:province", args=[w["here"].provinces.get().code]), "get", expect()),
         ("province_there", reverse("reports:province", args=[w["there"].provinces.get().code]), "get",
@@ -254,6 +255,8 @@ def test_a_provincial_officer_never_sees_another_provinces_rows(client, world, p
         reverse("agreements:expiring_board"), reverse("reports:list"), reverse("reports:list") + "?_export=csv",
         reverse("reports:completeness", args=[world["period"].code]),
         reverse("reports:summary", args=[world["period"].code]),
+        reverse("reports:summary", args=[world["period"].code]) + "?map=received",  # the map, by reports received
+        reverse("reports:summary_slides", args=[world["period"].code]),
         reverse("agreements:agreement_detail", args=[world["here"].pk]),
         reverse("reports:detail", args=[world["report_here"].pk]),
     ]
@@ -371,6 +374,7 @@ def test_nothing_of_an_agreement_outside_the_province_shows_on_any_page_or_expor
         reverse("reports:list") + f"?ngo={w['multi'].pk}", reverse("reports:list") + f"?province={w['kampot'].pk}",
         reverse("reports:completeness", args=[first]), reverse("reports:completeness", args=[second]),
         reverse("reports:summary", args=[first]), reverse("reports:summary", args=[second]),
+        reverse("reports:summary", args=[first]) + "?map=received", reverse("reports:summary_slides", args=[second]),
         reverse("reports:detail", args=[w["shared_report"].pk]), reverse("reports:edit", args=[w["shared_report"].pk]),
         reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['period'].pk}",
         reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['second'].pk}",

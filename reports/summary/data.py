@@ -23,6 +23,7 @@ CENT = Decimal("0.01")
 #: figure's meaning or a dataclass changes. 2: "what is counted" labels, distinct model villages (issue 12).
 #: 3: every indicator by province and sex, the previous semester's provinces, model villages not reached,
 #: the national coverage (issue 14).
+#: Also the province's code in the coverage rows (the map of the provinces, issue 14).
 SUMMARY_FORMAT = 3
 
 
@@ -287,6 +288,7 @@ class CoverageRow:
     wash_budget_spent: Decimal
     wash_results: tuple[Decimal, ...]  # in the order of SemesterSummary.wash_indicators
     is_gap: bool  # coverage below the provinces' median and NGO water/sanitation budget not above theirs
+    code: str = ""  # the province's code (the map of the provinces reads the rates by it)
 
     @property
     def year_text(self) -> str:

@@ -279,6 +279,7 @@ def coverage(period, provinces, indicators, facts: PeriodFacts) -> dict:
             wash_results=tuple(facts.total(i, province["id"]) for i in wash),
             is_gap=bool(rate) and len(lowest) > 1
             and lowest[province["id"]] < median_rate and wash_budget[province["id"]] <= median_budget,
+            code=province["code"],
         ))
     rows.sort(key=lambda r: (r.lowest_pct is None, r.lowest_pct or ZERO, r.province.sort_key))
     return {
