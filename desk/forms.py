@@ -8,7 +8,7 @@ from django.utils.translation import gettext_lazy as _
 from agreements.forms import DATE_WIDGET
 from agreements.models import CoverageRate, Department, Province, Village
 from desk.models import NotificationKind
-from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin, SensibleDatesMixin
 from mrd_ngo.roles import Role
 from reports.models import ReportingPeriod
 
@@ -161,12 +161,14 @@ class CoverageRateFilter(django_filters.FilterSet):
 class CoverageRateForm(DeskForm):
     """A province's rural water-supply and sanitation coverage in a year."""
 
+    # Text boxes, not <input type=number>: Chromium refuses Khmer digits there (KhmerDigitsMixin reads them).
     province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.all())
-    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2200)
+    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2200,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
     water_supply_pct = forms.DecimalField(label=_("rural water supply coverage (%)"), min_value=0, max_value=100,
-                                          max_digits=4, decimal_places=1)
+                                          max_digits=4, decimal_places=1, widget=FigureInput)
     sanitation_pct = forms.DecimalField(label=_("rural sanitation coverage (%)"), min_value=0, max_value=100,
-                                        max_digits=4, decimal_places=1)
+                                        max_digits=4, decimal_places=1, widget=FigureInput)
     source = forms.CharField(label=_("source"), max_length=255, required=False,
                              help_text=_("Where the figure comes from, e.g. the ministry's annual report."))
     is_demonstration = forms.BooleanField(label=_("demonstration figure"), required=False,
