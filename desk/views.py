@@ -210,7 +210,11 @@ class VillageListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExpor
     filterset_class = VillageFilter
     template_name = "desk/village_list.html"
     table_pagination = {"per_page": 50}
-    queryset = Village.objects.select_related("commune__district", "province")
+
+    def get_queryset(self):
+        # By province, then by name in the page's language (the names are what the reader scans).
+        name = "name_en" if get_language() == "en" else "name_km"
+        return Village.objects.select_related("commune__district", "province").order_by("province__code", name, "pk")
 
 
 def _status_changes(village) -> list[dict]:
