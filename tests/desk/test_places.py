@@ -161,3 +161,12 @@ def test_village_count_on_the_list_is_the_filtered_count(admin, villages):
     page = admin.get("/manage/villages/?is_model_village=false").content.decode()
     assert "2 villages" in page
     assert Village.objects.count() == 3
+
+
+def test_the_manage_menu_links_the_management_pages_for_administrators_only(admin, client, officer_user):
+    page = admin.get("/").content.decode()
+    for url in ("/manage/semesters/", "/manage/users/", "/manage/villages/", "/manage/coverage/"):
+        assert f'href="{url}"' in page
+    client.force_login(officer_user)
+    page = client.get("/").content.decode()
+    assert 'data-testid="manage-menu"' not in page and 'href="/manage/villages/"' not in page
