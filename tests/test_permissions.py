@@ -16,8 +16,8 @@ from django.utils import translation
 from reports.choices import ReportStatus
 from reports.content import ReportContent
 from tests.factories import (
-    AgreementFactory, AgreementFlagFactory, IndicatorValueFactory, ProgressReportFactory, ReportingPeriodFactory,
-    UserFactory,
+    AgreementFactory, AgreementFlagFactory, CoverageRateFactory, IndicatorValueFactory, ProgressReportFactory,
+    ReportingPeriodFactory, UserFactory, VillageFactory,
 )
 from tests.worker import download_document
 
@@ -56,7 +56,8 @@ def world(siem_reap, battambang, admin_user):
     IndicatorValueFactory(report=draft_there, province=battambang)
     flag = AgreementFlagFactory(agreement=here, follow_up_by=admin_user, flagged_by=admin_user)
     return {"period": period, "here": here, "there": there, "report_here": draft_here, "report_there": draft_there,
-            "flag": flag}
+            "flag": flag, "village": VillageFactory(province=siem_reap),
+            "coverage": CoverageRateFactory(province=siem_reap, year=2024)}
 
 
 def submitted(report):
@@ -202,6 +203,16 @@ def cases(w):
         ("users_export", reverse("desk:users") + "?_export=xlsx", "get", ADMIN_ONLY),
         ("user_create", reverse("desk:user_create"), "get", ADMIN_ONLY),
         ("user_edit", reverse("desk:user_edit", args=[w["flag"].follow_up_by_id]), "get", ADMIN_ONLY),
+        ("villages", reverse("desk:villages"), "get", ADMIN_ONLY),
+        ("villages_export", reverse("desk:villages") + "?_export=csv", "get", ADMIN_ONLY),
+        ("village_edit", reverse("desk:village_edit", args=[w["village"].pk]), "get", ADMIN_ONLY),
+        ("village_mark", reverse("desk:village_edit", args=[w["village"].pk]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
+        ("coverage_rates", reverse("desk:coverage_rates"), "get", ADMIN_ONLY),
+        ("coverage_export", reverse("desk:coverage_rates") + "?_export=xlsx", "get", ADMIN_ONLY),
+        ("coverage_create", reverse("desk:coverage_create"), "get", ADMIN_ONLY),
+        ("coverage_edit", reverse("desk:coverage_edit", args=[w["coverage"].pk]), "get", ADMIN_ONLY),
+        # The matrix posts nothing: the administrator gets the form back with its errors (400), others 403.
+        ("coverage_save", reverse("desk:coverage_edit", args=[w["coverage"].pk]), "post", {**ADMIN_ONLY, "admin": 400}),
         # Issuing the summary (department heads and administrators); an issued edition that does not exist: 404
         ("summary_issue", reverse("reports:summary_issue", args=[period]), "get", expect(provincial=403, officer=403)),
         ("summary_issued_pdf", reverse("reports:summary_issued_pdf", args=[999999]), "get",
