@@ -3,6 +3,8 @@
 Every view starts from `visible_to(request.user)` (rows outside it are 404) and checks the Django
 permission of the action (403 without it). Views stay thin: the services change the rows.
 """
+import functools
+
 import filetype
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -648,23 +650,29 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
             return page
 
         bands = rules.expiry_bands()  # the expiring window (settings) in three bands
-        pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
-        # The flags and checklists of every group shown, each in one query (not one per group).
-        shown = [agreement for page in pages.values() for agreement in page.object_list]
-        prefetch_related_objects(shown, open_flags_prefetch())
-        renewing = list(pages["renewing"].object_list)
-        prefetch_related_objects([a.visible_successor for a in renewing], "checklist_entries")
-        for agreement in shown:
-            agreement.days_to_end = (agreement.valid_to - today).days
-            agreement.days_since_end = -agreement.days_to_end
-        for agreement in renewing:
-            entries = list(agreement.visible_successor.checklist_entries.all())
-            agreement.checklist_total = len(entries)
-            agreement.checklist_received = sum(1 for e in entries if e.received_on)
 
-        sections = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
+        @functools.cache
+        def board() -> dict:
+            """The pages of every group: read only when the template's kept HTML is missing."""
+            pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
+            # The flags and checklists of every group shown, each in one query (not one per group).
+            shown = [agreement for page in pages.values() for agreement in page.object_list]
+            prefetch_related_objects(shown, open_flags_prefetch())
+            renewing = list(pages["renewing"].object_list)
+            prefetch_related_objects([a.visible_successor for a in renewing], "checklist_entries")
+            for agreement in shown:
+                agreement.days_to_end = (agreement.valid_to - today).days
+                agreement.days_since_end = -agreement.days_to_end
+            for agreement in renewing:
+                entries = list(agreement.visible_successor.checklist_entries.all())
+                agreement.checklist_total = len(entries)
+                agreement.checklist_received = sum(1 for e in entries if e.received_on)
+            return pages
+
+        titles = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
+        # Callables: the template calls them inside its `cache` block only, so kept HTML costs no query.
         return super().get_context_data(
-            sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
-            data_version=data_version, scope=scope, **kwargs,
+            sections=lambda: [(key, title, board()[key]) for key, title in titles],
+            renewing=lambda: board()["renewing"], today=today, data_version=data_version, scope=scope, **kwargs,
         )
 
