@@ -8,6 +8,7 @@ from reports import rules
 from reports.models import ReportingPeriod
 from reports.semesters import previous_semester
 from reports.summary import sections
+from reports.summary.narratives import narratives
 from reports.summary.data import CENT, ZERO, IndicatorHeading, Name, SemesterSummary
 from reports.summary.queries import PeriodFacts, Scope
 from reports.summary.sections import WASH_SECTORS, name_of, semester_of
@@ -89,4 +90,5 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
         experiences=sections.experiences(facts, sectors),
         agreements=sections.agreement_lists(period, scope),
         recommendations=sections.recommendations(period, previous),
+        narratives=narratives(period, scope, facts, sectors),
     )

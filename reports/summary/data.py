@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from django.utils.translation import get_language
@@ -15,13 +16,16 @@ from django.utils.translation import gettext_lazy as _
 from mrd_ngo.khmer import khmer_digits
 from reports.choices import RecommendationStatus, ReportStatus
 
+if TYPE_CHECKING:
+    from reports.summary.narratives import SummaryNarratives
+
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
 
 #: The form of the summary: part of the data fingerprint (reports/documents.py), so summaries and documents
 #: kept from a release that held or counted figures differently are rebuilt, not served. Bump it when a
 #: figure's meaning or a dataclass changes. 2: "what is counted" labels, distinct model villages (issue 12).
-SUMMARY_FORMAT = 2
+SUMMARY_FORMAT = 3  # 3: narratives consolidated, in their language (issue 15)
 
 
 def percent(part, whole) -> Decimal | None:
@@ -363,6 +367,7 @@ class SemesterSummary:
     experiences: tuple[SectorExperiences, ...]
     agreements: AgreementLists
     recommendations: tuple[RecommendationGroup, ...]
+    narratives: SummaryNarratives | None = None  # section 6, consolidated (reports/summary/narratives.py)
 
     @property
     def is_national(self) -> bool:
