@@ -12,6 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import pghistory
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 from django.db.models import F, Q, Value
@@ -146,9 +147,7 @@ def narratives_to_translate(reports, *, field: str = "", lang: str = "", missing
     for name in NARRATIVES:
         if field and name != field:
             continue
-        rows = reports.exclude(**{name: ""})
-        if missing_only:
-            rows = rows.filter(**{f"{name}_translation": ""})
+        rows = reports.filter(needs_translation(name)) if missing_only else reports.exclude(**{name: ""})
         if lang:
             rows = rows.filter(**{f"{name}_lang": lang})
         parts.append(
@@ -202,7 +201,5 @@ def narrative_translate(*, user, report, field: str, lang: str, translation: str
     if theme is not None and field == "challenges":
         current.challenges_theme = theme
         fields.append("challenges_theme")
-    import pghistory
-
     with pghistory.context(user=user.pk, source="translation"):
         current.save(update_fields=[*fields, "updated_at"])
