@@ -100,6 +100,12 @@ class Passage:
         """"[English]" (or "[Khmer]") when the active edition prints an untranslated original; "" otherwise."""
         return self._active()[1]
 
+    @property
+    def shown_lang(self) -> str:
+        """The language of the text the active edition prints (for the page's lang attribute)."""
+        active = "en" if (get_language() or "km").startswith("en") else "km"
+        return self.lang if (self.mark or not self.translation or self.lang == active) else active
+
     def excerpt(self, limit: int = 320) -> "Passage":
         """The same passage cut to about `limit` characters at a space (an excerpt in the summary)."""
         return Passage(_cut(self.original, limit), self.lang, _cut(self.translation, limit))
