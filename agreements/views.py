@@ -626,6 +626,7 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
         visible = Agreement.objects.visible_to(self.request.user)
 
         scope = scope_of(self.request.user)  # the permission above: a role that sees rows
+        window = rules.expiry_window_days()  # a setting: part of what the kept groups and HTML depend on
 
         def section(key: str):
             """One page of one group (each group pages on its own: `?expired_page=2`).
@@ -640,7 +641,7 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
                 order = ("-valid_to", "-reference_number")  # most recently expired first
             else:
                 order = ("valid_to", "reference_number")
-            ids = versions.remember(("expiring board", key, scope, today),
+            ids = versions.remember(("expiring board", key, scope, today, window),
                                     lambda: list(group.order_by(*order).values_list("pk", flat=True)))
             page = page_of(self.request, ids, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
             rows = group.filter(pk__in=list(page.object_list)).select_related("ngo")
@@ -675,6 +676,6 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
         return super().get_context_data(
             sections=SimpleLazyObject(lambda: [(key, title, board()[key]) for key, title in titles]),
             renewing=SimpleLazyObject(lambda: board()["renewing"]), today=today, data_version=data_version,
-            scope=scope, **kwargs,
+            scope=scope, window=window, **kwargs,
         )
 

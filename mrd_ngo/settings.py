@@ -150,7 +150,11 @@ STORAGES = {
 # Each entry is named by its semester, edition and data fingerprint, so a stale one is never read;
 # the fingerprint holds the date, so no entry is of use after a day.
 CACHES = {
-    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache"},
+    # Per process: the HTML of the pages that count thousands of rows (the board, completeness, the
+    # summary's sections), kept under the data version or fingerprint of their rows (`cache` blocks
+    # in their templates): a changed row makes a new key, so nothing stale is read. At most about
+    # 200 fragments of 10-250 KB each.
+    "default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "OPTIONS": {"MAX_ENTRIES": 200}},
     "summaries": {
         "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
         "LOCATION": env.path("SUMMARY_CACHE_DIR", default=VAR_DIR / "cache" / "summaries"),

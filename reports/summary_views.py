@@ -63,7 +63,10 @@ def summary_page(request, period):
     summary = summary_for(period, user=request.user, fingerprint=fingerprint)  # kept until its data changes
     context = {
         "summary": summary,
-        "province_map": map_for_page(request, period, summary),
+        # The sections' HTML is kept under the fingerprint (the template's `cache` block): the map and
+        # the chosen table are worked out only when it is missing.
+        "fingerprint": fingerprint,
+        "province_map": SimpleLazyObject(lambda: map_for_page(request, period, summary)),
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
         "can_print": request.user.has_perm(PRINT_PERMISSION),
         "documents": _documents_of_the_page(request, period, fingerprint),
@@ -72,7 +75,7 @@ def summary_page(request, period):
         "limits": PAGE_LIMITS,
     }
     # Section 3's table of any one indicator by province and sex, chosen with ?indicator=<code> (issue 14).
-    context["province_table"] = context["summary"].province_table(request.GET.get("indicator"))
+    context["province_table"] = SimpleLazyObject(lambda: summary.province_table(request.GET.get("indicator")))
     return render(request, "reports/summary.html", context)
 
 

@@ -13,6 +13,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.http import urlencode
 from django.utils.translation import get_language
 from django.utils.translation import gettext as _
@@ -21,6 +22,8 @@ from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
 from agreements.models import NGO, Province
+from mrd_ngo import versions
+from mrd_ngo.access import scope_of
 from mrd_ngo.khmer import format_date, format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
@@ -94,6 +97,9 @@ def completeness_current(request):
 def completeness(request, period):
     """Expected, received, on-time, late and missing reports of one semester: the page to chase reports."""
     period = ReportingPeriod.objects.get_by_code_or_404(period)
+    # Read first: the page's lists are kept as HTML under it (the template's `cache` block), so that
+    # HTML must not be newer than the data the lists are read from.
+    data_version = versions.current()
     result = period_completeness(period, request.user)
     export_format = request.GET.get("_export")
     if export_format in ("csv", "xlsx"):
@@ -106,10 +112,13 @@ def completeness(request, period):
         "period": period,
         "completeness": result,
         # The lists are paged: at national scale there are thousands of NGOs; the tallies count them all.
-        "missing": page_of(request, result.missing, param="missing_page", per_page=COMPLETENESS_PAGE_SIZE,
-                           anchor="missing-title"),
-        "received": page_of(request, result.received, param="received_page", per_page=COMPLETENESS_PAGE_SIZE,
-                            anchor="received-title"),
+        # Lazy: the NGOs of a page are read only when its kept HTML is missing.
+        "missing": SimpleLazyObject(lambda: page_of(request, result.missing, param="missing_page",
+                                                    per_page=COMPLETENESS_PAGE_SIZE, anchor="missing-title")),
+        "received": SimpleLazyObject(lambda: page_of(request, result.received, param="received_page",
+                                                     per_page=COMPLETENESS_PAGE_SIZE, anchor="received-title")),
+        "data_version": data_version,
+        "scope": scope_of(request.user),
         "periods": ReportingPeriod.objects.all()[:8],  # the latest semesters (older ones: by address)
         "can_enter": request.user.has_perm("reports.add_progressreport"),
         "can_lock": request.user.has_perm("reports.lock_reportingperiod"),
