@@ -34,7 +34,7 @@ def results_outside_their_agreements_provinces(app_configs=None, databases=None,
         f"{v.province.name_en}" for v in outside[:SHOWN]
     )
     return [checks.Warning(
-        f"{count} indicator results are in a province their report's agreement does not cover: {named}"
+        f"{count} indicator result(s) in a province their report's agreement does not cover: {named}"
         f"{' …' if count > SHOWN else ''}.",
         hint="They count in the national by-province figures but not on that province's page. Correct the results "
              "on the report, or add the province to the agreement if the NGO works there. Nothing is changed automatically.",
