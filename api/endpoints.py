@@ -31,6 +31,9 @@ from reports.services import (
     ReportConflict,
     ReportContent,
     ResultRow,
+    agreement_in_force,
+    agreement_province_ids,
+    province_problem,
     province_scope,
     report_create,
     report_submit,
@@ -315,8 +318,11 @@ def report(request, report_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)]):
     return get_object_or_404(visible_reports(request), pk=report_id)
 
 
-def result_rows(request, values: list[schemas.ValueIn]) -> list[ResultRow]:
-    """The results as the services take them; an unknown indicator, province or village is refused (422)."""
+def result_rows(request, values: list[schemas.ValueIn], agreement: Agreement | None) -> list[ResultRow]:
+    """The results as the services take them; an unknown indicator, province or village is refused (422), and so is
+    a province where `agreement`'s report may not record a result (`province_problem`; the services check it too)."""
+    scope = province_scope(request.user)
+    covered = agreement_province_ids(agreement) if agreement is not None else frozenset()
     indicators_by_code = {row.code: row for row in Indicator.objects.select_related("sector")}
     provinces_by_code = {row.code: row for row in Province.objects.all()}
     village_ids = {value.village_id for value in values if value.village_id is not None}
@@ -330,6 +336,10 @@ def result_rows(request, values: list[schemas.ValueIn]) -> list[ResultRow]:
             problems.append(_("Result %(n)d: no indicator %(code)s.") % {"n": number, "code": value.indicator})
         if province is None:
             problems.append(_("Result %(n)d: no province %(code)s.") % {"n": number, "code": value.province})
+        elif agreement is not None and (refused := province_problem(province, agreement=agreement, scope=scope,
+                                                                     covered=covered)):
+            problems.append(_("Result %(n)d: %(problem)s") % {"n": number, "problem": refused})
+            province = None
         if value.village_id is not None and village is None:
             problems.append(_("Result %(n)d: no village %(id)s.") % {"n": number, "id": value.village_id})
         if indicator is not None and province is not None and not (value.village_id is not None and village is None):
@@ -340,8 +350,10 @@ def result_rows(request, values: list[schemas.ValueIn]) -> list[ResultRow]:
     return rows
 
 
-def content_of(request, payload: schemas.ReportContentIn, report: ProgressReport | None) -> ReportContent:
-    """The report content to save: what the payload gives, the saved value for what it leaves out."""
+def content_of(request, payload: schemas.ReportContentIn, report: ProgressReport | None,
+               agreement: Agreement | None) -> ReportContent:
+    """The report content to save: what the payload gives, the saved value for what it leaves out (under `agreement`,
+    the report's, or for a new report the one it will be filed under: None when there is none)."""
     fields = {}
     for name in CONTENT_FIELDS:
         given = getattr(payload, name)
@@ -350,7 +362,7 @@ def content_of(request, payload: schemas.ReportContentIn, report: ProgressReport
         elif report is not None:
             fields[name] = getattr(report, name)
     if payload.values is not None:
-        rows = result_rows(request, payload.values)
+        rows = result_rows(request, payload.values, agreement)
     elif report is not None:
         saved = IndicatorValue.objects.filter(report=report).select_related("indicator__sector", "province", "village")
         scope = province_scope(request.user)
@@ -374,7 +386,7 @@ def create_report(request, payload: schemas.ReportCreateIn):
     require(request, "reports.add_progressreport")
     ngo_row = get_object_or_404(NGO.objects.visible_to(request.user), pk=payload.ngo_id)
     period = period_or_404(payload.period)
-    content = content_of(request, payload, None)
+    content = content_of(request, payload, None, agreement_in_force(ngo=ngo_row, period=period, user=request.user))
     try:
         with pghistory.context(**actor_of(request)):
             created = report_create(user=request.user, ngo=ngo_row, period=period, content=content, source="api")
@@ -390,8 +402,9 @@ def create_report(request, payload: schemas.ReportCreateIn):
 def update_report(request, report_id: Annotated[int, Path(ge=1, le=BIGINT_MAX)], payload: schemas.ReportUpdateIn):
     """Change a draft or returned report; `version` must be the one you read, else 409 with what changed."""
     require(request, "reports.change_progressreport")
-    current = get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("period"), pk=report_id)
-    content = content_of(request, payload, current)
+    current = get_object_or_404(ProgressReport.objects.visible_to(request.user).select_related("period", "agreement"),
+                                pk=report_id)
+    content = content_of(request, payload, current, current.agreement)
     try:
         with pghistory.context(**actor_of(request)):
             report_update(user=request.user, report=current, version=payload.version, content=content, source="api")

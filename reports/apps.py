@@ -7,3 +7,6 @@ class ReportsConfig(AppConfig):
 
     name = "reports"
     verbose_name = _("Semester reports")
+
+    def ready(self):
+        from reports import checks  # noqa: F401  (registers the data check of `manage.py check --database default`)

@@ -17,7 +17,7 @@ from mrd_ngo.khmer import format_date, format_number, semester_label
 from mrd_ngo.parsing import parse_id
 from reports.models import ProgressReport, ReportingPeriod
 from reports.content import CONTENT_FIELDS, NARRATIVES, ReportContent, ResultRow
-from reports.services import agreement_in_force, no_agreement_message, province_scope, row_problems
+from reports.services import agreement_in_force, no_agreement_message, province_problem, province_scope, row_problems
 
 
 class NumberTextInput(FigureInput):
@@ -159,21 +159,23 @@ class ReportForm(KhmerDigitsMixin, BootstrapFormMixin, forms.ModelForm):
 
 
 class RowChoices:
-    """The indicators, provinces and villages a user may pick in result rows (two queries, and one for the villages named).
+    """The indicators, provinces and villages a user may pick in the result rows of `agreement`'s report (two queries,
+    and one for the villages named).
 
+    Provinces: the agreement's (`services.province_problem`), and for a provincial officer only their own.
     Villages are searched (VillageSearchSelect), not listed: those the user may see in the provinces of
-    the report's `agreement`; the ones a form names are loaded at once by `load_villages`.
+    the agreement; the ones a form names are loaded at once by `load_villages`.
     """
 
-    def __init__(self, user, agreement: Agreement | None = None):
-        scope = province_scope(user)
+    def __init__(self, user, agreement: Agreement):
+        self.agreement, self.scope = agreement, province_scope(user)
         self.indicators = {i.pk: i for i in Indicator.objects.select_related("sector")}
-        provinces = Province.objects.all() if scope is None else Province.objects.filter(pk=scope)
+        provinces = agreement.provinces.order_by("code")
+        if self.scope is not None:
+            provinces = provinces.filter(pk=self.scope)
         self.provinces = {p.pk: p for p in provinces}
-        self.searched = Village.objects.visible_to(user)
-        if agreement is not None:
-            self.searched = self.searched.for_agreement(agreement)
-        self.village_url = reverse("agreements:village_options") + (f"?agreement={agreement.pk}" if agreement else "")
+        self.searched = Village.objects.visible_to(user).for_agreement(agreement)
+        self.village_url = reverse("agreements:village_options") + f"?agreement={agreement.pk}"
         self.villages: dict[int, Village] = {}
         self.by_sex = frozenset(pk for pk, i in self.indicators.items() if i.disaggregated_by_sex)
 
@@ -210,11 +212,19 @@ class IndicatorSelect(forms.Select):
         return option
 
 
+class ResultProvinceField(forms.ChoiceField):
+    """A result's province: its choices are the ones offered; one posted outside them is refused by the row form's
+    `clean_province` in the words of the rule (`province_problem`), not as "Select a valid choice"."""
+
+    def validate(self, value):
+        forms.Field.validate(self, value)
+
+
 class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
     """One indicator result: indicator, province, optional village, value, of which female."""
 
     indicator = forms.ChoiceField(label=_("indicator"), widget=IndicatorSelect)
-    province = forms.ChoiceField(label=_("province"))
+    province = ResultProvinceField(label=_("province"))
     village = forms.CharField(label=_("village"), required=False, widget=VillageSearchSelect)
     value = NumberField(label=_("value"), max_digits=14, decimal_places=2)
     female_value = NumberField(label=_("of which female"), max_digits=14, decimal_places=2, required=False)
@@ -228,6 +238,13 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
         self.fields["province"].choices = choices.province_choices()
         if choices.only_province:
             self.fields["province"].initial = str(choices.only_province.pk)
+        shown = self._province_id()
+        if shown is not None and shown not in choices.provinces:
+            # A row posted, or stored before the rule, in a province not offered: still shown as it is, so the
+            # message next to it (`clean_province`) says which; it cannot be saved there.
+            outside = Province.objects.filter(pk=shown).first()
+            if outside is not None:
+                self.fields["province"].choices = [*self.fields["province"].choices, (str(outside.pk), outside.name)]
         village = self.fields["village"].widget
         village.url, village.villages, village.chosen = choices.village_url, choices.searched, choices.villages
         village.empty_label = gettext("(whole province)")
@@ -247,7 +264,15 @@ class IndicatorRowForm(KhmerDigitsMixin, BootstrapFormMixin, forms.Form):
         return self.choices.indicators[int(self.cleaned_data["indicator"])]
 
     def clean_province(self):
-        return self.choices.provinces[int(self.cleaned_data["province"])]
+        value = self.cleaned_data["province"]
+        province = self.choices.provinces.get(parse_id(value))
+        if province is not None:
+            return province
+        # Posted outside the choices: the rule's words when it is a province (one query), else the field's.
+        province = Province.objects.filter(pk=parse_id(value)).first()
+        problem = province and province_problem(province, agreement=self.choices.agreement, scope=self.choices.scope)
+        raise forms.ValidationError(problem or self.fields["province"].error_messages["invalid_choice"] % {"value": value},
+                                    code="invalid_choice")
 
     def clean_village(self):
         value = self.cleaned_data.get("village")
@@ -297,9 +322,8 @@ class BaseResultRowFormSet(forms.BaseFormSet):
         ]
 
 
-def result_row_formset(*, user, data=None, initial=None, choices: RowChoices | None = None) -> BaseResultRowFormSet:
+def result_row_formset(*, user, choices: RowChoices, data=None, initial=None) -> BaseResultRowFormSet:
     """The result rows of a report form; one empty row to start with when there is nothing yet."""
-    choices = choices or RowChoices(user)
     named = [value for key, value in (data or {}).items() if re.fullmatch(r"rows-\d+-village", key)]
     choices.load_villages(map(parse_id, named + [row.get("village") for row in initial or []]))
     formset_class = forms.formset_factory(

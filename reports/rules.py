@@ -12,6 +12,11 @@
   (a report returned for corrections and resubmitted later stays on time). Late: received, not on time.
 - Current semester: the latest recorded semester that has ended (its reports are coming in and the
   meeting discusses it); before any has ended, the earliest recorded one.
+- Where: a result is recorded in one of the provinces of its report's agreement (the MoU says where the
+  NGO works), never elsewhere: a provincial officer sees a report when its agreement covers their
+  province, so a result elsewhere would count in the national by-province table but not on that
+  province's own page. The form, the spreadsheet import and the API refuse it (`reports.services.province_problem`);
+  rows stored before the rule are named by `manage.py check --database default` (`reports.checks`).
 - Reached: a province (a village) is reached in a semester when an accepted report of that semester
   records a result above zero there. Provinces, villages and NGOs reached are counted as distinct
   places and organisations; a village is identified only when a result names it.
@@ -20,7 +25,7 @@ from __future__ import annotations
 
 import datetime
 
-from django.db.models import F, Q
+from django.db.models import Exists, F, OuterRef, Q
 from django.utils import timezone
 
 from reports.choices import ReportStatus
@@ -110,3 +115,18 @@ def reaches(value) -> bool:
 #: once, however many NGOs supported it and whatever number they typed; a result that names no village
 #: cannot be told apart from another and is not counted. So they never exceed the model villages recorded.
 VILLAGE_COUNT_INDICATORS = frozenset({"model-villages"})
+
+
+def in_agreement_provinces(province_id: int, agreement_province_ids) -> bool:
+    """May a result in `province_id` be recorded under an agreement covering `agreement_province_ids`?"""
+    return province_id in agreement_province_ids
+
+
+def outside_agreement_provinces() -> Q:
+    """Results in a province their report's agreement does not cover (on IndicatorValue): `in_agreement_provinces` in SQL."""
+    from agreements.models import Agreement  # imported when used, as `current_period` does
+
+    covered = Agreement.provinces.through.objects.filter(
+        agreement_id=OuterRef("report__agreement_id"), province_id=OuterRef("province_id"),
+    )
+    return ~Exists(covered)

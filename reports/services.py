@@ -150,8 +150,38 @@ def row_problems(row: ResultRow) -> dict[str, str]:
     return problems
 
 
+def agreement_province_ids(agreement: Agreement) -> frozenset[int]:
+    """The provinces the agreement covers (its prefetched provinces when there are: one query at most)."""
+    return frozenset(p.pk for p in agreement.provinces.all())
+
+
+def province_problem(province: Province, *, agreement: Agreement, scope: int | None,
+                     covered: frozenset[int] | None = None) -> str | None:
+    """Why a result of `agreement`'s report may not be recorded in `province`, or None when it may.
+
+    The rule of `rules.in_agreement_provinces` (a result only where the agreement says the NGO works), and
+    for a provincial officer (`scope`) only their own province. `covered`: `agreement_province_ids`, when
+    the caller checks many rows. The form, the spreadsheet import, the API and the services all ask here.
+    """
+    if scope is not None and province.pk != scope:
+        return _("You may only enter results for your own province, not for %(province)s.") % {"province": province.name}
+    covered = agreement_province_ids(agreement) if covered is None else covered
+    if not rules.in_agreement_provinces(province.pk, covered):
+        return _("%(province)s is not one of the provinces of agreement %(agreement)s: a result can only be recorded "
+                 "in a province where the agreement says the NGO works.") % {
+            "province": province.name, "agreement": agreement.reference_number,
+        }
+    return None
+
+
 def scope_warnings(agreement: Agreement, rows) -> list[str]:
-    """Results outside the agreement's provinces or sectors: accepted, but the reviewer should know."""
+    """Results outside the agreement's sectors, and (stored before `province_problem` refused them) provinces.
+
+    A sector outside the agreement stays a warning: the indicator list is national and sectors overlap
+    (an NGO working on water may report a hygiene indicator), and no page counts figures by agreement
+    sector, so nothing disagrees between pages; the reviewer judges. A province outside is refused on
+    entry and only shows here for results stored before that rule.
+    """
     provinces = {p.pk for p in agreement.provinces.all()}
     sectors = {s.pk for s in agreement.sectors.all()}
     warnings, seen = [], set()
@@ -230,12 +260,15 @@ def _check_editable(current: ProgressReport) -> None:
         raise ValidationError(message, code="read_only")
 
 
-def _check_rows(rows: list[ResultRow], scope: int | None) -> None:
+def _check_rows(rows: list[ResultRow], scope: int | None, agreement: Agreement) -> None:
     errors, seen = [], set()
+    covered = agreement_province_ids(agreement)
     for row in rows:
-        if scope is not None and row.province.pk != scope:
-            errors.append(_("You may only enter results for your own province, not for %(province)s.")
-                          % {"province": row.province.name})
+        problem = province_problem(row.province, agreement=agreement, scope=scope, covered=covered)
+        if problem:
+            errors.append(_("%(indicator)s in %(province)s: %(problem)s") % {
+                "indicator": row.indicator.name, "province": row.province.name, "problem": problem,
+            })
         errors.extend(row_problems(row).values())
         if row.key in seen:
             errors.append(_("%(indicator)s in %(province)s is entered twice.")
@@ -302,7 +335,7 @@ def report_create(*, user, ngo: NGO, period: ReportingPeriod, content: ReportCon
     if ProgressReport.objects.filter(ngo=ngo, period=period).exists():
         raise ValidationError(one_report_message(ngo=ngo, period=period), code="exists")
     scope = province_scope(user)
-    _check_rows(content.rows, scope)
+    _check_rows(content.rows, scope, agreement)
     report = ProgressReport(ngo=ngo, agreement=agreement, period=period, created_by=user)
     _apply_content(report, content)
     report.full_clean()
@@ -327,7 +360,7 @@ def report_update(*, user, report: ProgressReport, version: int, content: Report
     scope = province_scope(user)
     if current.version != version:
         raise ReportConflict(report=current, changes=conflict_changes(current, version, content, scope))
-    _check_rows(content.rows, scope)
+    _check_rows(content.rows, scope, current.agreement)
     _apply_content(current, content)
     current.version += 1
     current.full_clean()

@@ -28,7 +28,8 @@ from reports.models import ReportingPeriod
 from reports.semesters import parse_period_code
 from reports.content import NARRATIVE_FIELDS, ReportContent, ResultRow
 from reports.services import (
-    agreement_in_force, no_agreement_message, province_scope, row_problems, scope_warnings,
+    agreement_in_force, agreement_province_ids, no_agreement_message, province_problem, province_scope, row_problems,
+    scope_warnings,
 )
 
 SHEET_REPORT = "Report"
@@ -115,11 +116,11 @@ NOT_NEGATIVE = {"type": "decimal", "operator": "greaterThanOrEqual", "formula1":
 def build_template(*, ngo: NGO, period: ReportingPeriod, agreement: Agreement, user) -> bytes:
     """A workbook for `ngo`'s report on `period`, pre-filled with its agreement's provinces and indicators."""
     scope = province_scope(user)
-    provinces = list(Province.objects.order_by("code"))
     indicators = list(Indicator.objects.select_related("sector"))
+    # The drop-down offers only the provinces a result may be in (`province_problem`): the agreement's, and
+    # a provincial officer's own (`agreement_in_force` gives them only an agreement covering it).
     covered = [p for p in agreement.provinces.order_by("code") if scope is None or p.pk == scope]
-    if not covered and scope is not None:
-        covered = [p for p in provinces if p.pk == scope]
+    provinces = covered
     sector_ids = set(agreement.sectors.values_list("pk", flat=True))
 
     workbook = Workbook()
@@ -420,6 +421,7 @@ def _read_results_sheet(workbook, problems, *, user, agreement) -> list[ResultRo
         raise _not_template(_("the sheet “%(sheet)s” does not have the template's columns") % {"sheet": SHEET_RESULTS})
     lookup = _Lookup()
     scope = province_scope(user)
+    covered = agreement_province_ids(agreement) if agreement is not None else frozenset()
 
     def problem(number, key, message):
         problems.append(Problem(SHEET_RESULTS, number, f"{COLUMN[key]} ({capfirst(COLUMN_NAMES[key])})", message))
@@ -438,10 +440,10 @@ def _read_results_sheet(workbook, problems, *, user, agreement) -> list[ResultRo
             ok = False
             problem(number, "province", _("unknown province: “%(text)s”") % {"text": _text(province_text)} if _text(province_text)
                     else _("the province is missing"))
-        elif scope is not None and province.pk != scope:
+        elif agreement is not None and (refused := province_problem(province, agreement=agreement, scope=scope,
+                                                                       covered=covered)):
             ok = False
-            problem(number, "province", _("you may only enter results for your own province, not for %(province)s")
-                    % {"province": province.name})
+            problem(number, "province", refused)
         indicator = lookup.indicators.get(_key(indicator_text))
         if isinstance(indicator_text, CellProblem):
             indicator = None

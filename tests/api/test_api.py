@@ -187,6 +187,34 @@ def test_a_provincial_officer_cannot_enter_a_result_in_another_province(provinci
     assert ProgressReport.objects.get(pk=world["report_here"].pk).version == 1
 
 
+def english_token_client(user) -> TokenClient:
+    return TokenClient(token_for(user), HTTP_ACCEPT_LANGUAGE="en")
+
+
+def test_a_new_report_with_a_result_outside_its_agreements_provinces_is_refused_and_nothing_is_written(officer_user, world):
+    before = ProgressReport.objects.count()
+    response = english_token_client(officer_user).json("post", f"{API}/reports", {
+        "ngo_id": world["fresh_here"].ngo_id, "period": world["period"].code,
+        "values": [{"indicator": "wells", "province": "17", "value": "1"},
+                   {"indicator": "wells", "province": "02", "value": "5"}]})
+    assert response.status_code == 422
+    assert response.json()["detail"] == [
+        f"Result 2: Battambang is not one of the provinces of agreement {world['fresh_here'].reference_number}: "
+        "a result can only be recorded in a province where the agreement says the NGO works.",
+    ]
+    assert ProgressReport.objects.count() == before
+
+
+def test_a_change_with_a_result_outside_its_agreements_provinces_is_refused_and_nothing_is_written(officer_user, world):
+    report = world["report_here"]
+    response = english_token_client(officer_user).json("patch", f"{API}/reports/{report.pk}", {
+        "version": 1, "values": [{"indicator": "wells", "province": "02", "value": "5"}]})
+    assert response.status_code == 422
+    assert "Battambang is not one of the provinces of agreement" in str(response.json()["detail"])
+    report.refresh_from_db()
+    assert report.version == 1 and list(report.values.values_list("province__code", flat=True)) == ["17"]
+
+
 def test_an_unknown_indicator_is_refused_and_nothing_is_written(officer_user, world):
     before = ProgressReport.objects.count()
     response = TokenClient(token_for(officer_user)).json("post", f"{API}/reports", {

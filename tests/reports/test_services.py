@@ -262,7 +262,28 @@ def test_resubmitting_after_the_due_date_keeps_the_first_on_time_submission(draf
     assert not resubmitted.is_late
 
 
+def test_a_result_outside_the_agreements_provinces_is_refused_and_nothing_is_written(officer_user, ngo, period, agreement,
+                                                                                      kampot, siem_reap, wells):
+    with pytest.raises(ValidationError) as refused:
+        services.report_create(user=officer_user, ngo=ngo, period=period,
+                               content=content(ResultRow(wells, siem_reap, None, Decimal(1)), ResultRow(wells, kampot, None, Decimal(4))))
+    assert refused.value.messages == [
+        f"Wells built in Kampot: Kampot is not one of the provinces of agreement {agreement.reference_number}: "
+        "a result can only be recorded in a province where the agreement says the NGO works.",
+    ]
+    assert not ProgressReport.objects.exists() and not IndicatorValue.objects.exists()
+
+
+def test_a_change_moving_a_result_outside_the_agreements_provinces_is_refused(draft, officer_user, kampot, wells):
+    with pytest.raises(ValidationError, match="Kampot is not one of the provinces of agreement"):
+        services.report_update(user=officer_user, report=draft, version=draft.version,
+                               content=content(ResultRow(wells, kampot, None, Decimal(4))))
+    draft.refresh_from_db()
+    assert draft.version == 1 and "17" in set(draft.values.values_list("province__code", flat=True))
+
+
 def test_scope_warnings_name_provinces_and_sectors_outside_the_agreement(agreement, kampot, siem_reap, wells):
+    """The warnings still name, on a report's page, a province of results stored before the rule refused them."""
     from agreements.models import Indicator
 
     roads = Indicator.objects.get(code="road-km")

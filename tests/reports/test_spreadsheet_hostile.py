@@ -14,7 +14,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
-from agreements.models import Indicator, Province
+from agreements.models import Indicator
 from reports.models import ProgressReport
 from reports.spreadsheets import REPORT_ROWS, SHEET_REPORT, SHEET_RESULTS, build_template, indicator_label, province_label
 from tests.reports.conftest import client_for, in_english
@@ -73,9 +73,9 @@ def base_workbook(ngo, period, agreement, officer_user):
 
 
 @pytest.fixture
-def lines(db):
-    """(province, indicator) pairs that each result line may name, each once."""
-    provinces = list(Province.objects.order_by("code"))
+def lines(agreement):
+    """(province, indicator) pairs that each result line may name, each once: the agreement's provinces only."""
+    provinces = list(agreement.provinces.order_by("code"))
     indicators = list(Indicator.objects.order_by("code"))
     return QuietList((p, i) for p in provinces for i in indicators)
 

@@ -91,7 +91,10 @@ def test_template_is_prefilled_with_ngo_period_provinces_and_indicators(officer,
     assert "Wells built" in indicators and "Household latrines built" in indicators
     assert "Rural roads built or repaired" not in indicators  # not one of the agreement's sectors
     lists = {str(v.sqref): v.formula1 for v in results.data_validations.dataValidation if v.type == "list"}
-    assert lists == {"A3:A2000": "Lists!$A$2:$A$26", "B3:B2000": "Lists!$B$2:$B$15"}
+    # The province list offers only the agreement's provinces: a result may not be recorded elsewhere.
+    assert lists == {"A3:A2000": "Lists!$A$2:$A$3", "B3:B2000": "Lists!$B$2:$B$15"}
+    offered = [workbook["Lists"][f"A{r}"].value for r in range(2, workbook["Lists"].max_row + 1)]
+    assert [name for name in offered if name] == ["បាត់ដំបង – Battambang", "សៀមរាប – Siem Reap"]
     assert workbook["Lists"].sheet_state == "hidden"
 
 
@@ -204,7 +207,7 @@ def test_villages_are_found_by_their_official_code_and_each_refusal_says_why_by_
     battambang_village = VillageFactory(province=agreement.provinces.get(code="02"), code="02010101", name_en="Ou Thum")
     template = download(officer, ngo, period)
     rows = {50: ("Siem Reap", "១៧០១០២០៣"), 51: ("Siem Reap", "17000000"), 52: ("Siem Reap", "17990101"),
-            53: ("Kampot", "07010101"), 54: ("Battambang", 2010101), 55: ("Siem Reap", "02010101")}
+            53: ("Siem Reap", "07010101"), 54: ("Battambang", 2010101), 55: ("Siem Reap", "02010101")}
     results = {}
     for row, (province, code) in rows.items():
         results.update({(row, "A"): province, (row, "B"): "wells", (row, "C"): code, (row, "D"): 2})
@@ -223,11 +226,15 @@ def test_villages_are_found_by_their_official_code_and_each_refusal_says_why_by_
     assert {row.village for row in response.context["parsed"].content.rows} == {prey_thmei, battambang_village}
 
 
-def test_province_outside_the_agreement_is_a_warning_not_a_problem(officer, ngo, period):
+def test_a_result_in_a_province_outside_the_agreement_is_refused_by_row_and_nothing_is_imported(officer, ngo, period, agreement):
     data = fill(download(officer, ngo, period), results={(60, "A"): "Kampot", (60, "B"): "Wells built", (60, "D"): 1})
     response = upload(officer, ngo, period, data)
-    assert problems_of(response) == []
-    assert any("Kampot is not one of the provinces" in w for w in response.context["parsed"].warnings)
+    assert problems_of(response) == [
+        (SHEET_RESULTS, 60, "A (Province)", f"Kampot is not one of the provinces of agreement {agreement.reference_number}: "
+                                            "a result can only be recorded in a province where the agreement says the NGO works."),
+    ]
+    assert response.context["token"] is None
+    assert not ProgressReport.objects.exists()
 
 
 def test_provincial_officer_cannot_import_results_of_another_province(provincial_user, ngo, period):
@@ -235,7 +242,8 @@ def test_provincial_officer_cannot_import_results_of_another_province(provincial
     data = fill(download(client, ngo, period), results={(60, "A"): "Battambang", (60, "B"): "Wells built", (60, "D"): 1})
     response = upload(client, ngo, period, data)
     assert (SHEET_RESULTS, 60, "A (Province)",
-            "you may only enter results for your own province, not for Battambang") in problems_of(response)
+            "You may only enter results for your own province, not for Battambang.") in problems_of(response)
+    assert response.context["token"] is None and not ProgressReport.objects.exists()
 
 
 def test_import_into_an_existing_draft_replaces_it_all(officer, officer_user, ngo, period, siem_reap, wells):

@@ -60,7 +60,7 @@ def known_semester() -> SimpleNamespace:
     p.indicators = ind
     p.model_village = VillageFactory(province=p.siem_reap, name_en="Trapeang Model", name_km="ត្រពាំងគំរូ", is_model_village=True)
     p.other_model_village = VillageFactory(province=p.battambang, name_en="Idle Model", name_km="ភូមិគំរូទំនេរ", is_model_village=True)
-    p.plain_village = VillageFactory(province=p.siem_reap, name_en="Plain Village", name_km="ភូមិធម្មតា", is_model_village=False)
+    p.plain_village = VillageFactory(province=p.battambang, name_en="Plain Village", name_km="ភូមិធម្មតា", is_model_village=False)
 
     def ngo(letter):
         return NGOFactory(name_en=f"{letter} Water Partners", name_km=f"អង្គការទឹកស្អាត{letter}")
@@ -108,7 +108,7 @@ def known_semester() -> SimpleNamespace:
     value(p.report_a, "latrines", p.battambang, 7)
     value(p.report_b, "road-km", p.kampot, 12)
     value(p.report_c, "wells", p.siem_reap, 1000, village=p.model_village)
-    value(p.report_g, "households-water", p.siem_reap, 30, village=p.plain_village)
+    value(p.report_g, "households-water", p.battambang, 30, village=p.plain_village)
 
     # 2023S2: A and F accepted.
     prev_a = report(p.a, p.previous, accepted, phnom_penh(2024, 1, 10, 9), budget_planned_usd=18000, budget_spent_usd=12000,
@@ -234,8 +234,8 @@ def test_province_table_has_25_rows_even_for_provinces_with_nothing(national):
 def test_province_rows_share_budgets_and_count_ngos_working_there(national):
     siem_reap, battambang, kampot = (province(national, c) for c in ("17", "02", "07"))
     assert (siem_reap.budget_planned, battambang.budget_planned, kampot.budget_planned) == (10000, 20000, 10000)
-    # G's agreement is in Battambang only, but it recorded results in Siem Reap.
-    assert (siem_reap.ngos_active, battambang.ngos_active, kampot.ngos_active) == (2, 2, 1)
+    # Siem Reap: A (C is not accepted); Battambang: A and G (a result only where its agreement works); Kampot: B.
+    assert (siem_reap.ngos_active, battambang.ngos_active, kampot.ngos_active) == (1, 2, 1)
     assert battambang.planned_bar == "100.00" and siem_reap.planned_bar == "50.00"
     keys = [h.code for h in national.key_indicators]
     assert siem_reap.key_results[keys.index("wells")] == 10
@@ -271,7 +271,7 @@ def test_low_coverage_with_little_ngo_water_work_is_flagged(national):
     # Water and sanitation budget spent: Siem Reap 7,500 (A), Battambang 15,500 (A + G), Kampot nothing.
     assert (siem_reap.wash_budget_spent, battambang.wash_budget_spent, kampot.wash_budget_spent) == (7500, 15500, 0)
     assert (kampot.is_gap, siem_reap.is_gap, battambang.is_gap) == (True, False, False)
-    assert (siem_reap.wash_ngos, battambang.wash_ngos) == (2, 2)
+    assert (siem_reap.wash_ngos, battambang.wash_ngos) == (1, 2)
 
 
 # ---- 6. Challenges and lessons -----------------------------------------------------------------

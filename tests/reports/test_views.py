@@ -5,6 +5,7 @@ import io
 import re
 from decimal import Decimal
 
+import lxml.html
 import openpyxl
 import pytest
 from django.db import connection
@@ -223,12 +224,48 @@ def test_text_in_a_number_box_is_refused_with_a_clear_message(officer_client, ng
     assert not ProgressReport.objects.exists()
 
 
-def test_a_province_outside_the_agreement_is_accepted_with_a_warning(officer_client, ngo, period, kampot, wells):
-    response = in_english(officer_client).post("/reports/new/", form_data(ngo, period, rows=[row(wells, kampot, "4")]), follow=True)
+def province_cells(html: str) -> list:
+    """The province cell of each result row of the form (not the template row)."""
+    return lxml.html.fromstring(html).xpath('//*[@data-testid="result-rows"]//tr[@data-row]/td[@class="col-province"]')
+
+
+def test_a_result_row_offers_only_the_agreements_provinces(officer_client, ngo, period):
+    html = page(in_english(officer_client).get("/reports/new/", {"ngo": ngo.pk, "period": period.pk}))
+    [cell] = province_cells(html)
+    assert [o.text_content() for o in cell.xpath(".//option")] == ["---------", "Battambang", "Siem Reap"]
+
+
+def test_a_province_outside_the_agreement_is_refused_next_to_the_field_and_nothing_is_written(
+        officer_client, ngo, period, agreement, kampot, siem_reap, wells):
+    data = form_data(ngo, period, rows=[row(wells, siem_reap, "2"), row(wells, kampot, "4")])
+    response = in_english(officer_client).post("/reports/new/", data)
     html = page(response)
-    assert "Kampot is not one of the provinces of agreement" in html
-    assert "outside the agreement&#x27;s provinces" in html or "outside the agreement's provinces" in html
-    assert IndicatorValue.objects.get().province == kampot
+    assert response.status_code == 200
+    fine, refused = province_cells(html)
+    assert fine.xpath('.//*[@class="errorlist"]') == []
+    assert [e.text_content() for e in refused.xpath('.//*[@class="errorlist"]')] == [
+        f"Kampot is not one of the provinces of agreement {agreement.reference_number}: "
+        "a result can only be recorded in a province where the agreement says the NGO works.",
+    ]
+    # The refused row still shows the province typed, so the message is read against it.
+    assert refused.xpath(".//option[@selected]")[0].text_content() == "Kampot"
+    assert not ProgressReport.objects.exists() and not IndicatorValue.objects.exists()
+
+
+def test_a_report_stored_with_a_result_outside_the_agreement_cannot_be_saved_until_it_is_moved(
+        officer_client, ngo, period, agreement, kampot, siem_reap, wells):
+    """A result stored before the rule (here written directly) shows on the edit page and is refused on save."""
+    report = ProgressReportFactory(agreement=agreement, period=period)
+    IndicatorValueFactory(report=report, indicator=wells, province=kampot, value=Decimal(4))
+    client = in_english(officer_client)
+    [cell] = province_cells(page(client.get(f"/reports/{report.pk}/edit/")))
+    assert cell.xpath(".//option[@selected]")[0].text_content() == "Kampot"
+    data = form_data(version=report.version, initial=1, rows=[row(wells, kampot, "4")])
+    assert "Kampot is not one of the provinces" in page(client.post(f"/reports/{report.pk}/edit/", data))
+    assert report.values.get().province == kampot
+    data = form_data(version=report.version, initial=1, rows=[row(wells, siem_reap, "4")])
+    assert client.post(f"/reports/{report.pk}/edit/", data).status_code == 302
+    assert report.values.get().province == siem_reap
 
 
 def test_village_rows_mark_model_villages(officer_client, ngo, period, siem_reap, wells):
@@ -367,7 +404,10 @@ def test_provincial_officer_cannot_post_rows_for_another_province(provincial_use
     client = in_english(client_for(provincial_user))
     data = form_data(version=1, initial=0, rows=[row(wells, battambang, "5")])
     html = page(client.post(f"/reports/{draft.pk}/edit/", data))
-    assert "Select a valid choice" in html
+    [cell] = province_cells(html)
+    assert [e.text_content() for e in cell.xpath('.//*[@class="errorlist"]')] == [
+        "You may only enter results for your own province, not for Battambang.",
+    ]
     assert draft.values.get(province=battambang).value == 3
 
 
