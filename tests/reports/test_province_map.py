@@ -141,9 +141,9 @@ def test_the_maps_figures_are_the_summary_tables_figures(known):
             assert values["water-gap"].value == 100 - coverage[code].water_pct
         assert values["received"].value == (tallies[code].received_pct if code in tallies else None)
     # The known semester's figures, as its tables show them.
-    assert rows["17"].ngos_active == 2 and rows["07"].ngos_active == 1
+    assert rows["17"].ngos_active == 1 and rows["07"].ngos_active == 1
     siem_reap = maps.province_map(summary, "ngos").provinces[16]
-    assert (siem_reap.value, siem_reap.css, siem_reap.url) == (2, "pm-c5", "/provinces/17/")
+    assert (siem_reap.value, siem_reap.css, siem_reap.url) == (1, "pm-c1", "/provinces/17/")  # every province with NGOs has one: one class
     water = maps.province_map(summary, "water").provinces[16]
     assert water.value == Decimal("65.0") and water.css == "pm-c4"
 
