@@ -89,4 +89,5 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
         experiences=sections.experiences(facts, sectors),
         agreements=sections.agreement_lists(period, scope),
         recommendations=sections.recommendations(period, previous),
+        lessons=sections.lessons(period, scope),
     )

@@ -13,7 +13,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mrd_ngo.khmer import khmer_digits
-from reports.choices import RecommendationStatus, ReportStatus
+from reports.choices import LessonStatus, LessonTheme, RecommendationStatus, ReportStatus
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -21,7 +21,8 @@ CENT = Decimal("0.01")
 #: The form of the summary: part of the data fingerprint (reports/documents.py), so summaries and documents
 #: kept from a release that held or counted figures differently are rebuilt, not served. Bump it when a
 #: figure's meaning or a dataclass changes. 2: "what is counted" labels, distinct model villages (issue 12).
-SUMMARY_FORMAT = 2
+#: 3: recommendations with owner, deadline and progress notes; the lessons register (issue 15).
+SUMMARY_FORMAT = 3
 
 
 def percent(part, whole) -> Decimal | None:
@@ -316,16 +317,51 @@ class AgreementLists:
 
 
 @dataclass(frozen=True)
+class ProgressNoteRow:
+    """Section 8: one dated note of progress on a recommendation (reports/meetings.py)."""
+
+    noted_on: datetime.date
+    text: str
+    written_by: str
+
+
+@dataclass(frozen=True)
 class RecommendationRow:
     number: int
     text: Name
     status: str  # a RecommendationStatus value
-
-    follow_up_notes: str
+    owner: Name | None = None
+    deadline: datetime.date | None = None
+    notes: tuple[ProgressNoteRow, ...] = ()
 
     @property
     def status_label(self) -> str:
         return RecommendationStatus(self.status).label
+
+    @property
+    def follow_up_notes(self) -> str:
+        """The progress notes as one text, each with its date (the workbook's column)."""
+        return "\n".join(f"{note.noted_on.isoformat()}: {note.text}" for note in self.notes)
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """Section 10: a lesson of the register taken from a report of the semester."""
+
+    title: str
+    text: str
+    ngo: Name
+    sector: Name | None  # None: every sector
+    theme: str  # a LessonTheme value
+    status: str  # a LessonStatus value
+
+    @property
+    def theme_label(self) -> str:
+        return LessonTheme(self.theme).label
+
+    @property
+    def status_label(self) -> str:
+        return LessonStatus(self.status).label
 
 
 @dataclass(frozen=True)
@@ -335,6 +371,7 @@ class RecommendationGroup:
     semester: Semester
     meeting_date: datetime.date
     recommendations: tuple[RecommendationRow, ...]
+    place: Name | None = None
 
 
 @dataclass(frozen=True)
@@ -363,6 +400,7 @@ class SemesterSummary:
     experiences: tuple[SectorExperiences, ...]
     agreements: AgreementLists
     recommendations: tuple[RecommendationGroup, ...]
+    lessons: tuple[LessonRow, ...] = ()  # section 10, the lessons-learned register (reports/lessons.py)
 
     @property
     def is_national(self) -> bool:
