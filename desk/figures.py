@@ -22,6 +22,7 @@ from mrd_ngo.roles import Role, user_department_id, user_role
 from reports import rules
 from reports.choices import ReportStatus
 from reports.completeness import period_completeness
+from reports.meetings import owned_open_recommendations
 from reports.models import ProgressReport, ReportingPeriod
 
 # How many rows of each list a home page shows before "see all" (the figure links to the whole list).
@@ -52,6 +53,7 @@ class Home:
     returned: list[ProgressReport] = field(default_factory=list)  # with the reviewer's comment
     waiting: list[ProgressReport] = field(default_factory=list)  # for the user's review
     expiring: list[Agreement] = field(default_factory=list)  # the user's department's
+    recommendations: list = field(default_factory=list)  # open meeting recommendations the head's department owns
 
 
 def _url(name: str, *args, query: dict | None = None, anchor: str = "") -> str:
@@ -83,6 +85,7 @@ def home_for(user, today: datetime.date | None = None) -> Home:
         _review(home, user)
     if role == Role.DEPARTMENT_HEAD:
         _department_expiring(home, user)
+        home.recommendations = list(owned_open_recommendations(user))
     if role == Role.ADMINISTRATOR:
         _administration(home, user)
     if role in (Role.DATA_ENTRY_OFFICER, Role.ADMINISTRATOR):

@@ -144,7 +144,7 @@ def data_values() -> list[str]:
     for rate in CoverageRate.objects.all():
         values.add(rate.source)
     for recommendation in MeetingRecommendation.objects.all():
-        values.update([recommendation.text_km, recommendation.follow_up_notes])
+        values.update([recommendation.text_km, *recommendation.notes.values_list("text", flat=True)])
     for user in get_user_model().objects.all():
         values.update([user.username, user.get_full_name(), user.email, user.first_name, user.last_name])
     for period in ReportingPeriod.objects.all():
