@@ -3,10 +3,12 @@
 The services (reports/meetings.py, reports/lessons.py) check again; nothing is saved by a form itself.
 """
 from django import forms
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agreements.models import NGO, Department, Sector
 from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.khmer import semester_label
 from reports.choices import LessonStatus, LessonTheme, RecommendationStatus
 from reports.models import Lesson, Meeting, MeetingRecommendation, ReportingPeriod
 
@@ -43,6 +45,7 @@ class MeetingForm(SensibleDatesMixin, KhmerDigitsMixin, BootstrapFormMixin, _Ver
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["period"].queryset = ReportingPeriod.objects.order_by("-year", "-half")
+        self.fields["period"].label_from_instance = lambda p: semester_label(p.year, p.half, get_language())
         self.fields["period"].empty_label = None if self.instance.pk else "—"
 
     def clean(self):
