@@ -104,6 +104,6 @@ class LessonForm(BootstrapFormMixin, _Versioned, forms.ModelForm):
 
 class LessonSearchForm(BootstrapFormMixin, forms.Form):
     q = forms.CharField(label=_("Search"), required=False)
-    sector = forms.ModelChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"))
+    sector = forms.ModelChoiceField(queryset=Sector.objects.all(), required=False, label=_("sector"), empty_label="—")
     theme = forms.ChoiceField(choices=[("", "—")] + list(LessonTheme.choices), required=False, label=_("theme"))
     status = forms.ChoiceField(choices=[("", "—")] + list(LessonStatus.choices), required=False, label=_("status"))
