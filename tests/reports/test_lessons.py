@@ -147,3 +147,17 @@ def test_the_summary_lists_the_semesters_lessons_by_sector_and_the_provincial_ed
     ]
     provincial = build_provincial_summary(period, province_id=siem_reap.pk)
     assert [row.title for row in provincial.lessons] == ["Water lesson"]
+
+
+def test_the_register_reads_the_same_number_of_queries_for_2_and_20_lessons(client, officer_user, report_here):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer_user)
+    counts = []
+    for n in (2, 20):
+        LessonFactory.create_batch(n - Lesson.objects.count(), report=report_here)
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(reverse("reports:lesson_list")).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]

@@ -282,3 +282,19 @@ def test_the_meeting_list_counts_open_recommendations(client, officer_user, meet
     client.force_login(officer_user)
     [row] = client.get(reverse("reports:meeting_list")).context["meetings"]
     assert (row.recommendation_count, row.open_count) == (2, 1)
+
+
+def test_the_meeting_page_reads_the_same_number_of_queries_for_2_and_12_recommendations(client, officer_user, meeting,
+                                                                                        water):
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    client.force_login(officer_user)
+    counts = []
+    for n in (2, 12):
+        for _ in range(n - meeting.recommendations.count()):
+            RecommendationNoteFactory(recommendation=MeetingRecommendationFactory(period=meeting.period, owner=water))
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(meeting.get_absolute_url()).status_code == 200
+        counts.append(len(queries))
+    assert counts[0] == counts[1]
