@@ -208,9 +208,11 @@ class VillageQuerySet(RestrictedQuerySet):
 # A rename, a retirement or a change of model-village status is recorded with the acting user or command
 # (a gazetteer reload carries `command=load_gazetteer`); inserts are not: 14,576 villages arrive at once
 # and the row itself says what was inserted. The folded names are derived, so they are left out.
+# A change of model-village status is an event of its own ("model_village"): the management page lists them.
 @pghistory.track(
     pghistory.UpdateEvent(condition=pghistory.AnyChange("code", "name_km", "name_en", "commune", "province",
-                                                        "is_model_village", "retired_on")),
+                                                        "retired_on")),
+    pghistory.UpdateEvent("model_village", condition=pghistory.AnyChange("is_model_village")),
     pghistory.DeleteEvent(),
     exclude=["search_text", "name_km_key", "name_en_key", "gazetteer_key"],
 )
@@ -244,6 +246,8 @@ class Village(GazetteerUnit):
         ordering = ["province__code", "name_km"]
         verbose_name = _("village")
         verbose_name_plural = _("villages")
+        # Administrators only (data-entry officers may add and correct villages, not choose the flagships).
+        permissions = [("mark_model_village", _("Can mark or unmark a model village"))]
         constraints = [
             models.UniqueConstraint(fields=["gazetteer_key"], condition=~Q(gazetteer_key=""), name="village_gazetteer_key_unique"),
             models.CheckConstraint(condition=Q(gazetteer_key="") | Q(commune__isnull=False), name="village_linked_has_commune"),
@@ -846,6 +850,7 @@ class StaffProfile(models.Model):
         return str(self.user)
 
 
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
 class CoverageRate(models.Model):
     """Rural clean-water and sanitation coverage of a province in a year, entered by administrators."""
 

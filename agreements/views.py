@@ -3,6 +3,8 @@
 Every view starts from `visible_to(request.user)` (rows outside it are 404) and checks the Django
 permission of the action (403 without it). Views stay thin: the services change the rows.
 """
+import functools
+
 import filetype
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
@@ -42,6 +44,8 @@ from agreements.models import (
     NGO, Agreement, AgreementFlag, Province, RenewalChecklistItem, Sector, Village, open_flags_prefetch, search_terms,
 )
 from agreements.tables import AgreementTable, ExpiringBoardTable, NGOTable, names_of
+from mrd_ngo import versions
+from mrd_ngo.access import scope_of
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
@@ -614,39 +618,61 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
         return table_export_response(table, export_format, name, sheet_title="expiring-agreements")
 
     def get_context_data(self, **kwargs):
+        # Read first: the board's HTML is kept under it (the template's `cache` tag), so it must not
+        # be newer than the data the rows below are read from.
+        data_version = versions.current()
         today = timezone.localdate()
         visible = Agreement.objects.visible_to(self.request.user)
 
+        scope = scope_of(self.request.user)  # the permission above: a role that sees rows
+
         def section(key: str):
-            """One page of one group (each group pages on its own: `?expired_page=2`)."""
+            """One page of one group (each group pages on its own: `?expired_page=2`).
+
+            Which agreements are in the group, in order, is kept per scope and day until the data
+            version moves (mrd_ngo/versions.py): the anti-joins of the groups are the board's cost at
+            national scale; the page then reads its own rows by id.
+            """
             # A renewal the user may not see (another province's agreement) is not theirs to follow.
-            group = visible.on_expiring_board(key, today, successors=visible).select_related("ngo")
+            group = visible.on_expiring_board(key, today, successors=visible)
             if key == "expired":
-                group = group.order_by("-valid_to", "-reference_number")  # most recently expired first
+                order = ("-valid_to", "-reference_number")  # most recently expired first
             else:
-                group = group.order_by("valid_to", "reference_number")
+                order = ("valid_to", "reference_number")
+            ids = versions.remember(("expiring board", key, scope, today),
+                                    lambda: list(group.order_by(*order).values_list("pk", flat=True)))
+            page = page_of(self.request, ids, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+            rows = group.filter(pk__in=list(page.object_list)).select_related("ngo")
             if key == "renewing":
-                group = group.with_renewal_chain(self.request.user)
-            return page_of(self.request, group, param=f"{key}_page", per_page=BOARD_PAGE_SIZE, anchor=f"board-{key}")
+                rows = rows.with_renewal_chain(self.request.user)
+            by_id = {agreement.pk: agreement for agreement in rows}
+            page.object_list = [by_id[pk] for pk in page.object_list if pk in by_id]
+            return page
 
         bands = rules.expiry_bands()  # the expiring window (settings) in three bands
-        pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
-        # The flags and checklists of every group shown, each in one query (not one per group).
-        shown = [agreement for page in pages.values() for agreement in page.object_list]
-        prefetch_related_objects(shown, open_flags_prefetch())
-        renewing = list(pages["renewing"].object_list)
-        prefetch_related_objects([a.visible_successor for a in renewing], "checklist_entries")
-        for agreement in shown:
-            agreement.days_to_end = (agreement.valid_to - today).days
-            agreement.days_since_end = -agreement.days_to_end
-        for agreement in renewing:
-            entries = list(agreement.visible_successor.checklist_entries.all())
-            agreement.checklist_total = len(entries)
-            agreement.checklist_received = sum(1 for e in entries if e.received_on)
 
-        sections = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
+        @functools.cache
+        def board() -> dict:
+            """The pages of every group: read only when the template's kept HTML is missing."""
+            pages = {key: section(key) for key in ("expired", *(band.key for band in bands), "renewing")}
+            # The flags and checklists of every group shown, each in one query (not one per group).
+            shown = [agreement for page in pages.values() for agreement in page.object_list]
+            prefetch_related_objects(shown, open_flags_prefetch())
+            renewing = list(pages["renewing"].object_list)
+            prefetch_related_objects([a.visible_successor for a in renewing], "checklist_entries")
+            for agreement in shown:
+                agreement.days_to_end = (agreement.valid_to - today).days
+                agreement.days_since_end = -agreement.days_to_end
+            for agreement in renewing:
+                entries = list(agreement.visible_successor.checklist_entries.all())
+                agreement.checklist_total = len(entries)
+                agreement.checklist_received = sum(1 for e in entries if e.received_on)
+            return pages
+
+        titles = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
+        # Callables: the template calls them inside its `cache` block only, so kept HTML costs no query.
         return super().get_context_data(
-            sections=[(key, title, pages[key]) for key, title in sections], renewing=pages["renewing"], today=today,
-            **kwargs,
+            sections=lambda: [(key, title, board()[key]) for key, title in titles],
+            renewing=lambda: board()["renewing"], today=today, data_version=data_version, scope=scope, **kwargs,
         )
 

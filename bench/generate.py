@@ -116,11 +116,12 @@ def generate() -> dict:
     for indicator in Indicator.objects.order_by("order"):
         indicators.setdefault(indicator.sector_id, []).append(indicator)
 
-    villages = bulk(Village, [
-        Village(province=p, district="", commune=f"Commune {v // 8 + 1}", name_km=f"ភូមិ{p.code}-{v + 1}",
-                name_en=f"Village {p.code}-{v + 1}", is_model_village=v % 3 == 0)
-        for p in provinces for v in range(VILLAGES_PER_PROVINCE)
-    ])
+    # Villages are those of the official gazetteer (loaded by main()): the first 40 of each province,
+    # every third a model village.
+    villages = []
+    for p in provinces:
+        villages += list(Village.objects.filter(province=p).order_by("code")[:VILLAGES_PER_PROVINCE])
+    Village.objects.filter(pk__in=[v.pk for v in villages[::3]]).update(is_model_village=True)
     villages_by_province: dict[int, list[Village]] = {}
     for village in villages:
         villages_by_province.setdefault(village.province_id, []).append(village)
@@ -258,6 +259,7 @@ def main() -> None:
     call_command("migrate", verbosity=0)
     check_database_empty()
     started = time.perf_counter()
+    call_command("load_gazetteer", verbosity=0)
     counts = generate()
     with connection.cursor() as cursor:
         cursor.execute("ANALYZE")

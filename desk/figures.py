@@ -14,16 +14,20 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
+from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus
 from agreements.models import Agreement
-from mrd_ngo.roles import Role, user_department_id, user_role
+from mrd_ngo import versions
+from mrd_ngo.roles import NATIONAL_ROLES, Role, user_department_id, user_province_id, user_role
 from reports import rules
 from reports.choices import ReportStatus
-from reports.completeness import period_completeness
+from reports.completeness import Completeness, period_completeness
+from reports.maps import ProvinceMap, province_map
 from reports.meetings import owned_open_recommendations
 from reports.models import ProgressReport, ReportingPeriod
+from reports.summary_cache import summary_for
 
 # How many rows of each list a home page shows before "see all" (the figure links to the whole list).
 SHOWN_ROWS = 5
@@ -53,6 +57,8 @@ class Home:
     returned: list[ProgressReport] = field(default_factory=list)  # with the reviewer's comment
     waiting: list[ProgressReport] = field(default_factory=list)  # for the user's review
     expiring: list[Agreement] = field(default_factory=list)  # the user's department's
+    completeness: Completeness | None = None  # of the current semester, when counted
+    province_map: ProvinceMap | None = None  # national roles: reports received by province (reports/maps.py)
     recommendations: list = field(default_factory=list)  # open meeting recommendations the head's department owns
 
 
@@ -68,12 +74,21 @@ def _reports(user):
 
 
 def home_for(user, today: datetime.date | None = None) -> Home:
-    """The home page of `user`, according to their role."""
+    """The home page of `user`, according to their role.
+
+    Kept per person, role, province, department, day and language until the data version moves
+    (mrd_ngo/versions.py): people come back to it between every task; the data changes far less often.
+    """
     today = today or timezone.localdate()
     role = user_role(user)
-    home = Home(role=role, today=today)
     if role is None:
-        return home
+        return Home(role=role, today=today)
+    key = ("home", user.pk, role, user_province_id(user), user_department_id(user), today, get_language())
+    return versions.remember(key, lambda: _home(user, role, today))
+
+
+def _home(user, role: Role, today: datetime.date) -> Home:
+    home = Home(role=role, today=today)
     home.period = rules.current_period(today)
     if home.period is not None:
         home.days_left = (home.period.due_date - today).days
@@ -90,6 +105,8 @@ def home_for(user, today: datetime.date | None = None) -> Home:
         _administration(home, user)
     if role in (Role.DATA_ENTRY_OFFICER, Role.ADMINISTRATOR):
         _missing(home, user)
+    if role in NATIONAL_ROLES:
+        _province_map(home, user)
     return home
 
 
@@ -161,7 +178,7 @@ def _missing(home: Home, user) -> None:
     """NGOs that have not reported for the current semester (the completeness rule)."""
     if home.period is None:
         return
-    completeness = period_completeness(home.period, user)
+    completeness = home.completeness = period_completeness(home.period, user)
     home.missing_count = completeness.total.missing
     home.figures.append(Figure(
         "missing", _("NGOs that have not reported"), completeness.total.missing,
@@ -190,3 +207,14 @@ def _province(home: Home, user) -> None:
             f"agreements_{status.value}", label, by_status.filter(status=status).count(),
             _url("agreements:agreement_list", query={"status": status}),
         ))
+
+
+def _province_map(home: Home, user) -> None:
+    """The map of the provinces coloured by reports received this semester; its other figures on the summary page."""
+    if home.period is None:
+        return
+    completeness = home.completeness or period_completeness(home.period, user)
+    summary = summary_for(home.period, user=user)  # the summary page's (kept until its data changes)
+    home.province_map = province_map(
+        summary, "received", completeness=completeness, choice_url=reverse("reports:summary", args=[home.period.code]),
+    )

@@ -6,9 +6,9 @@ from django.db.models import Q
 from django.utils.translation import gettext_lazy as _
 
 from agreements.forms import DATE_WIDGET
-from agreements.models import Department, Province
+from agreements.models import CoverageRate, Department, Province, Village
 from desk.models import NotificationKind
-from mrd_ngo.forms import BootstrapFormMixin, KhmerDigitsMixin, SensibleDatesMixin
+from mrd_ngo.forms import BootstrapFormMixin, FigureInput, KhmerDigitsMixin, SensibleDatesMixin
 from mrd_ngo.roles import Role
 from reports.models import ReportingPeriod
 
@@ -116,3 +116,60 @@ class EmailChoicesForm(DeskForm):
         super().__init__(*args, **kwargs)
         for kind in NotificationKind:
             self.fields[kind.value] = forms.BooleanField(label=kind.label, required=False)
+
+
+# ---- Villages and coverage rates -------------------------------------------------------------
+
+_YES_NO = [("", _("All")), ("true", _("Yes")), ("false", _("No"))]
+
+
+class VillageFilter(django_filters.FilterSet):
+    """The gazetteer's villages: by name or code, province, model-village status, in use or retired."""
+
+    q = django_filters.CharFilter(label=_("Name or code"), method="filter_search",
+                                  widget=forms.TextInput(attrs={"type": "search", "class": "form-control form-control-sm"}))
+    province = django_filters.ModelChoiceFilter(label=_("province"), queryset=Province.objects.all(), empty_label=_("All"),
+                                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    is_model_village = django_filters.BooleanFilter(label=_("model village"), widget=forms.Select(
+        choices=_YES_NO, attrs={"class": "form-select form-select-sm"}))
+    retired = django_filters.BooleanFilter(label=_("retired"), field_name="retired_on", lookup_expr="isnull", exclude=True,
+                                           widget=forms.Select(choices=_YES_NO, attrs={"class": "form-select form-select-sm"}))
+
+    class Meta:
+        model = Village
+        fields = []
+
+    def filter_search(self, queryset, name, value):
+        return queryset.search(value) if value.strip() else queryset
+
+
+class ModelVillageForm(DeskForm):
+    is_model_village = forms.BooleanField(label=_("model village"), required=False,
+                                          help_text=_("Recorded with your name and the time."))
+
+
+class CoverageRateFilter(django_filters.FilterSet):
+    province = django_filters.ModelChoiceFilter(label=_("province"), queryset=Province.objects.all(), empty_label=_("All"),
+                                                widget=forms.Select(attrs={"class": "form-select form-select-sm"}))
+    year = django_filters.NumberFilter(label=_("year"), widget=forms.NumberInput(attrs={"class": "form-control form-control-sm"}))
+
+    class Meta:
+        model = CoverageRate
+        fields = []
+
+
+class CoverageRateForm(DeskForm):
+    """A province's rural water-supply and sanitation coverage in a year."""
+
+    # Text boxes, not <input type=number>: Chromium refuses Khmer digits there (KhmerDigitsMixin reads them).
+    province = forms.ModelChoiceField(label=_("province"), queryset=Province.objects.all())
+    year = forms.IntegerField(label=_("year"), min_value=1990, max_value=2200,
+                              widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}))
+    water_supply_pct = forms.DecimalField(label=_("rural water supply coverage (%)"), min_value=0, max_value=100,
+                                          max_digits=4, decimal_places=1, widget=FigureInput)
+    sanitation_pct = forms.DecimalField(label=_("rural sanitation coverage (%)"), min_value=0, max_value=100,
+                                        max_digits=4, decimal_places=1, widget=FigureInput)
+    source = forms.CharField(label=_("source"), max_length=255, required=False,
+                             help_text=_("Where the figure comes from, e.g. the ministry's annual report."))
+    is_demonstration = forms.BooleanField(label=_("demonstration figure"), required=False,
+                                          help_text=_("Made-up figure of the demo data, not an official statistic."))

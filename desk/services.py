@@ -1,4 +1,4 @@
-"""Actions of the management pages: semesters and staff accounts.
+"""Actions of the management pages: semesters, staff accounts, model villages and coverage rates.
 
 Keyword-only, one transaction each, `full_clean()` before saving; bad input raises `ValidationError`
 keyed by field (the form shows it next to the field) and writes nothing. Locking a semester is the
@@ -15,7 +15,7 @@ from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
-from agreements.models import Department, Province, StaffProfile
+from agreements.models import CoverageRate, Department, Province, StaffProfile
 from desk.notifications import send_invitation
 from mrd_ngo.roles import Role, user_role
 from reports.models import ReportingPeriod
@@ -143,3 +143,37 @@ def user_update(*, by, user, first_name: str, last_name: str, email: str, role: 
         current.save()
         _place(current, role=role, department=department, province=province)
     return current
+
+
+# ---- Villages and coverage rates -------------------------------------------------------------
+
+
+@transaction.atomic
+def village_set_model(*, by, village, is_model_village: bool):
+    """Mark or unmark a model village; the change is recorded with `by` in the village's history (pghistory)."""
+    _require_admin(by)
+    if village.is_model_village == is_model_village:
+        return village
+    village.is_model_village = is_model_village
+    with pghistory.context(user=by.pk):
+        village.save(update_fields=["is_model_village"])
+    return village
+
+
+@transaction.atomic
+def coverage_rate_save(*, by, rate, province: Province, year: int, water_supply_pct, sanitation_pct,
+                       is_demonstration: bool, source: str):
+    """Create or correct a province's coverage rates for a year (one row per province and year)."""
+    _require_admin(by)
+    if CoverageRate.objects.filter(province=province, year=year).exclude(pk=rate.pk).exists():
+        raise ValidationError({"year": _("This province already has coverage rates for this year.")})
+    rate.province, rate.year = province, year
+    rate.water_supply_pct, rate.sanitation_pct = water_supply_pct, sanitation_pct
+    rate.is_demonstration, rate.source = is_demonstration, source
+    rate.full_clean(validate_unique=False)
+    try:
+        with transaction.atomic(), pghistory.context(user=by.pk):
+            rate.save()
+    except IntegrityError:  # entered by someone else between the check and the write
+        raise ValidationError({"year": _("This province already has coverage rates for this year.")}) from None
+    return rate

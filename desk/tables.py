@@ -4,8 +4,9 @@ from django.contrib.auth import get_user_model
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agreements.tables import DateColumn, LeanRowsMixin
-from mrd_ngo.khmer import semester_label
+from agreements.models import CoverageRate, Village
+from agreements.tables import DateColumn, LeanRowsMixin, NumberColumn
+from mrd_ngo.khmer import khmer_digits, semester_label
 from mrd_ngo.roles import PRECEDENCE, Role
 from reports.models import ReportingPeriod
 
@@ -72,6 +73,82 @@ class UserTable(StackedOnPhonesMixin, tables.Table):
 
     def value_role(self, record):
         return self.render_role(record)
+
+
+def code_digits(text: str) -> str:
+    """A code written with Khmer digits on Khmer pages."""
+    return khmer_digits(text) if text and get_language() == "km" else text
+
+
+class VillageTable(StackedOnPhonesMixin, tables.Table):
+    """The gazetteer's villages with their model-village status; the name opens the village's page."""
+
+    name = tables.Column(verbose_name=_("village"), empty_values=(), order_by=("name_km",),
+                         linkify=("desk:village_edit", {"pk": tables.A("pk")}))
+    code = tables.Column(verbose_name=_("code"))
+    commune = tables.Column(verbose_name=_("commune"), empty_values=(), order_by=("commune__code",))
+    district = tables.Column(verbose_name=_("district"), accessor="commune__district", empty_values=(),
+                             order_by=("commune__district__code",))
+    province = tables.Column(verbose_name=_("province"), order_by=("province__code",))
+    is_model_village = tables.BooleanColumn(verbose_name=_("model village"))
+    retired_on = DateColumn(verbose_name=_("retired on"))
+
+    class Meta:
+        model = Village
+        fields = ("name", "code", "commune", "district", "province", "is_model_village", "retired_on")
+        attrs = {"class": "table table-sm table-striped table-hover align-middle stack-table"}
+        empty_text = _("No village matches these filters.")
+        template_name = "agreements/table.html"
+
+    def render_name(self, record):
+        return record.name
+
+    def value_name(self, record):
+        return record.name
+
+    def render_code(self, value):
+        return code_digits(value)
+
+    def value_code(self, value):
+        return value
+
+    def render_commune(self, record):
+        return record.commune.name if record.commune_id else "–"
+
+    def value_commune(self, record):
+        return record.commune.name if record.commune_id else ""
+
+    def render_district(self, record):
+        return record.commune.district.name if record.commune_id else "–"
+
+    def value_district(self, record):
+        return record.commune.district.name if record.commune_id else ""
+
+
+class CoverageRateTable(StackedOnPhonesMixin, tables.Table):
+    """Each province's rural water-supply and sanitation coverage by year; the province opens the row to edit."""
+
+    province = tables.Column(verbose_name=_("province"), order_by=("province__code",),
+                             linkify=("desk:coverage_edit", {"pk": tables.A("pk")}))
+    year = tables.Column(verbose_name=_("year"))
+    water_supply_pct = NumberColumn(verbose_name=_("rural water supply coverage (%)"), decimals=1)
+    sanitation_pct = NumberColumn(verbose_name=_("rural sanitation coverage (%)"), decimals=1)
+    is_demonstration = tables.BooleanColumn(verbose_name=_("demonstration figure"))
+    source = tables.Column(verbose_name=_("source"))
+
+    class Meta:
+        model = CoverageRate
+        fields = ("province", "year", "water_supply_pct", "sanitation_pct", "is_demonstration", "source")
+        attrs = {"class": "table table-sm table-striped table-hover align-middle stack-table"}
+        order_by = ("-year", "province")
+        empty_text = _("No coverage rate matches these filters.")
+        template_name = "agreements/table.html"
+
+    def render_year(self, value):
+        return code_digits(str(value))
+
+    def value_year(self, value):
+        return value
 
 
 def account_role(user) -> Role | None:

@@ -21,7 +21,7 @@ urlpatterns = [
     # Calendar feed: the page to get or revoke the private address, and the address itself.
     path("calendar/", views.calendar_page, name="calendar"),
     path("calendar/<str:key>.ics", views.calendar_feed, name="calendar_feed"),
-    # Management (administrators): semesters, users.
+    # Management (administrators): semesters, users, model villages, coverage rates.
     path("manage/semesters/", views.SemesterListView.as_view(), name="semesters"),
     path("manage/semesters/new/", views.semester_create, name="semester_create"),
     path("manage/semesters/<period:period>/", views.semester_edit, name="semester_edit"),
@@ -29,4 +29,9 @@ urlpatterns = [
     path("manage/users/", views.UserListView.as_view(), name="users"),
     path("manage/users/new/", views.user_create, name="user_create"),
     path("manage/users/<int:pk>/", views.user_edit, name="user_edit"),
+    path("manage/villages/", views.VillageListView.as_view(), name="villages"),
+    path("manage/villages/<int:pk>/", views.village_edit, name="village_edit"),
+    path("manage/coverage/", views.CoverageRateListView.as_view(), name="coverage_rates"),
+    path("manage/coverage/new/", views.coverage_create, name="coverage_create"),
+    path("manage/coverage/<int:pk>/", views.coverage_edit, name="coverage_edit"),
 ]

@@ -1,4 +1,5 @@
-"""Views of the daily-work app: each role's home page, and the management pages (semesters, staff).
+"""Views of the daily-work app: each role's home page, and the management pages (semesters, staff,
+model villages, coverage rates).
 
 The home page replaces the old dashboard (mrd_ngo/views.py). Management pages are for
 administrators (Django permissions, refused with 403 like every other action a role may not take);
@@ -21,15 +22,17 @@ from django.views.decorators.http import require_POST
 from django_filters.views import FilterView
 from django_tables2 import SingleTableMixin
 
-from agreements.models import Department, Province
+from agreements.models import CoverageRate, Department, Province, Village
 from desk import reminders, services
 from desk.calendar import calendar_text
 from desk.figures import home_for
 from desk.forms import (
-    DueDateForm, EmailChoicesForm, LockForm, SemesterCreateForm, SemesterFilter, StaffForm, UserFilter,
+    CoverageRateFilter, CoverageRateForm, DueDateForm, EmailChoicesForm, LockForm, ModelVillageForm, SemesterCreateForm,
+    SemesterFilter, StaffForm, UserFilter, VillageFilter,
 )
 from desk.models import CalendarFeed, EmailChoice, Notification, NotificationKind, new_feed_key
-from desk.tables import SemesterTable, UserTable, account_role
+from desk.tables import CoverageRateTable, SemesterTable, UserTable, VillageTable, account_role, code_digits
+from mrd_ngo.history import event_user_id, users_by_id
 from mrd_ngo.khmer import format_number
 from mrd_ngo.paging import page_of
 from mrd_ngo.roles import user_department_id, user_province_id, user_role
@@ -194,6 +197,101 @@ def user_edit(request, pk):
             return redirect("desk:users")
     return render(request, "desk/user_form.html", {"form": form, "account": account, "inviting": False},
                   status=400 if form.errors else 200)
+
+
+# ---- Villages (model-village status) ---------------------------------------------------------
+
+
+class VillageListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
+    """The gazetteer's 14,576 villages, 50 a page, searched by name or code and filtered by province and status."""
+    permission_required = "agreements.mark_model_village"
+    export_basename = "villages"
+    table_class = VillageTable
+    filterset_class = VillageFilter
+    template_name = "desk/village_list.html"
+    table_pagination = {"per_page": 50}
+
+    def get_queryset(self):
+        # By province, then by name in the page's language (the names are what the reader scans).
+        name = "name_en" if get_language() == "en" else "name_km"
+        return Village.objects.select_related("commune__district", "province").order_by("province__code", name, "pk")
+
+
+def _status_changes(village) -> list[dict]:
+    """The recorded changes of the village's model-village status, newest first, with who made them."""
+    events = list(village.events.filter(pgh_label="model_village").select_related("pgh_context")
+                  .order_by("-pgh_created_at", "-pgh_id"))
+    users = users_by_id(event_user_id(e) for e in events)
+    rows = []
+    for event in events:
+        user = users.get(event_user_id(event))
+        command = (event.pgh_context.metadata or {}).get("command") if event.pgh_context_id else None
+        rows.append({"at": event.pgh_created_at, "is_model_village": event.is_model_village,
+                     "who": (user.get_full_name() or user.username) if user else (command or "–")})
+    return rows
+
+
+@login_required
+@permission_required("agreements.mark_model_village", raise_exception=True)
+def village_edit(request, pk):
+    """A village: where it is, its model-village status (marked or unmarked here), and who changed it when."""
+    village = get_object_or_404(Village.objects.select_related("commune__district", "province"), pk=pk)
+    form = ModelVillageForm(request.POST if request.method == "POST" else None, initial={"is_model_village": village.is_model_village})
+    if request.method == "POST" and form.is_valid():
+        services.village_set_model(by=request.user, village=village,
+                                   is_model_village=form.cleaned_data["is_model_village"])
+        messages.success(request, _("%(village)s is now a model village.") % {"village": village.name}
+                         if village.is_model_village else
+                         _("%(village)s is no longer a model village.") % {"village": village.name})
+        return redirect("desk:village_edit", pk=village.pk)
+    return render(request, "desk/village_edit.html", {
+        "village": village, "code": code_digits(village.code), "form": form, "changes": _status_changes(village),
+    }, status=400 if form.errors else 200)
+
+
+# ---- Coverage rates --------------------------------------------------------------------------
+
+
+class CoverageRateListView(LoginRequiredMixin, PermissionRequiredMixin, FilteredExportMixin, SingleTableMixin, FilterView):
+    """Each province's rural water-supply and sanitation coverage by year (what the summary compares)."""
+    permission_required = "agreements.change_coveragerate"
+    export_basename = "coverage-rates"
+    table_class = CoverageRateTable
+    filterset_class = CoverageRateFilter
+    template_name = "desk/coverage_list.html"
+    table_pagination = {"per_page": 50}
+    queryset = CoverageRate.objects.select_related("province")
+
+
+def _coverage_form(request, rate: CoverageRate):
+    initial = {} if rate.pk is None else {
+        "province": rate.province_id, "year": rate.year, "water_supply_pct": rate.water_supply_pct,
+        "sanitation_pct": rate.sanitation_pct, "source": rate.source, "is_demonstration": rate.is_demonstration,
+    }
+    form = CoverageRateForm(request.POST if request.method == "POST" else None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.coverage_rate_save(by=request.user, rate=rate, **form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The coverage rates are saved."))
+            return redirect("desk:coverage_rates")
+    title = f"{rate.province} {code_digits(str(rate.year))}" if rate.pk else _("New coverage rates")
+    return render(request, "desk/coverage_form.html", {"form": form, "rate": rate, "title": title},
+                  status=400 if form.errors else 200)
+
+
+@login_required
+@permission_required("agreements.add_coveragerate", raise_exception=True)
+def coverage_create(request):
+    return _coverage_form(request, CoverageRate())
+
+
+@login_required
+@permission_required("agreements.change_coveragerate", raise_exception=True)
+def coverage_edit(request, pk):
+    return _coverage_form(request, get_object_or_404(CoverageRate.objects.select_related("province"), pk=pk))
 
 
 # ---- Notifications ---------------------------------------------------------------------------

@@ -14,8 +14,11 @@ from functools import cached_property
 from typing import NamedTuple
 
 from django.utils import timezone
+from django.utils.translation import get_language
 
 from agreements.models import NGO, Agreement, Province, Sector
+from mrd_ngo import versions
+from mrd_ngo.access import NoAccess, scope_of
 from mrd_ngo.khmer import name_sort_key
 from reports import rules
 from reports.choices import ReportStatus
@@ -82,6 +85,7 @@ class Tally:
     received: int = 0
     on_time: int = 0
     late: int = 0
+    code: str = ""  # a province's or sector's code (the map of the provinces reads a province's tally by it)
 
     @property
     def missing(self) -> int:
@@ -166,9 +170,32 @@ class ExpectedReports(Sequence):
         ]
 
 
-def period_completeness(period: ReportingPeriod, user) -> Completeness:
-    """Expected, received, on-time, late and missing reports of `period` among what `user` may see."""
-    in_force = Agreement.objects.visible_to(user).in_force_during(period.start, period.end)
+def period_completeness(period: ReportingPeriod, user, *, province_id: int | None = None) -> Completeness:
+    """Expected, received, on-time, late and missing reports of `period` among what `user` may see.
+
+    `province_id`: one province's, as its provincial officers see them (the province page, reports/province_views.py).
+    Kept per semester, edition (`scope_of`, the rule of `visible_to`, or the province asked for) and
+    language (the name order) until the data version moves (mrd_ngo/versions.py): the completeness
+    page, the province pages and the home pages ask for it on every view, and at national scale it
+    reads thousands of rows.
+    """
+    try:
+        scope = scope_of(user)
+    except NoAccess:
+        return _completeness(period, user, province_id)  # sees nothing: nothing worth keeping
+    if province_id is not None and scope is not None and scope != province_id:
+        return _completeness(period, user, province_id)  # not an edition anyone else gets
+    edition = scope if province_id is None else province_id
+    return versions.remember(("completeness", period.pk, edition, get_language()),
+                             lambda: _completeness(period, user, province_id))
+
+
+def _completeness(period: ReportingPeriod, user, province_id: int | None) -> Completeness:
+    agreements, reports_seen = Agreement.objects.visible_to(user), ProgressReport.objects.visible_to(user)
+    if province_id is not None:
+        agreements = agreements.filter(agreements.in_province(province_id))
+        reports_seen = reports_seen.filter(reports_seen.in_province(province_id))
+    in_force = agreements.in_force_during(period.start, period.end)
     # Thousands of rows at national scale: everything counted is read as plain tuples; NGOs as objects
     # only for the rows a page shows (ExpectedReports).
     by_ngo: dict[int, list[AgreementLine]] = {}
@@ -197,7 +224,7 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
     reports: dict[int, ReportState] = {
         ngo_id: ReportState(pk, status, submitted_at)
         for pk, ngo_id, status, submitted_at in (
-            ProgressReport.objects.visible_to(user)
+            reports_seen
             .filter(period=period, ngo_id__in=in_force.values("ngo_id"))  # a subquery: no 2,000 parameters
             .values_list("pk", "ngo_id", "status", "submitted_at")
         )
@@ -229,9 +256,10 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
             tally[1] += counts[1]
             tally[2] += counts[2]
 
-    def tally(label, counts) -> Tally:
+    def tally(label, counts, code="") -> Tally:
         expected, received, on_time = counts
-        return Tally(label=label, expected=expected, received=received, on_time=on_time, late=received - on_time)
+        return Tally(label=label, expected=expected, received=received, on_time=on_time, late=received - on_time,
+                     code=code)
 
     def expected_reports(selected: list[_Row]) -> ExpectedReports:
         return ExpectedReports(selected, due_date=period.due_date, province_of=province_of, sector_of=sector_of)
@@ -242,8 +270,8 @@ def period_completeness(period: ReportingPeriod, user) -> Completeness:
         period=period,
         expected=expected_reports(rows),
         total=tally("", total),
-        by_province=[tally(p.name, by_province[p.pk]) for p in provinces],
-        by_sector=[tally(s.name, by_sector[s.pk]) for s in sectors],
+        by_province=[tally(p.name, by_province[p.pk], p.code) for p in provinces],
+        by_sector=[tally(s.name, by_sector[s.pk], s.code) for s in sectors],
         missing=expected_reports([row for row in rows if not row.received]),
         received=expected_reports([row for row in rows if row.received]),
     )

@@ -10,8 +10,9 @@ unchanged, so the second person to ask gets it at once.
 summary reads, the number of rows and the sum of a hash of each row's PostgreSQL version (`xmin`,
 the transaction that last wrote the row, and `ctid`, where that version lies), restricted to the
 semester and the one before it where the table has a semester. Any insert, update or delete of
-such a row (through the ORM, a bulk update, raw SQL or the admin) changes it; no timestamp or
-trigger has to be kept up to date. (A VACUUM FULL or a restore moves rows: one needless rebuild.) It
+such a row (through the ORM, a bulk update, raw SQL or the admin) changes it; no timestamp has to be
+kept up to date. (A VACUUM FULL or a restore moves rows: one needless rebuild.) Each
+process works it out again only when the data version moved (mrd_ngo/versions.py). It
 also holds today's date, printed on the PDF. It covers the whole country: a change anywhere
 rebuilds every edition of the semester (simpler, and it cannot miss a change that a province's
 edition shows). The worker computes it in the same snapshot as the data it builds from (REPEATABLE
@@ -35,6 +36,7 @@ from django.utils import timezone, translation
 from agreements.models import (
     NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village,
 )
+from mrd_ngo import versions
 from reports import rules
 from reports.choices import BuildState, DocumentKind
 from reports.models import (
@@ -107,9 +109,16 @@ class RowVersion(Func):
 
 
 def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = None) -> str:
-    """A short hash that changes whenever any row under the summary of `period` changes (one query), or the
-    summary's form (`SUMMARY_FORMAT`)."""
-    versions = [
+    """A short hash that changes whenever any row under the summary of `period` changes, or the
+    summary's form (`SUMMARY_FORMAT`). Worked out again only when the data version moved
+    (mrd_ngo/versions.py: one short query): at national scale the sums below read every indicator
+    value of two semesters (about 100 ms of PostgreSQL), while the pages ask for it on every view."""
+    today = today or timezone.localdate()
+    return versions.remember(("summary fingerprint", period.pk, today), lambda: _row_fingerprint(period, today))
+
+
+def _row_fingerprint(period: ReportingPeriod, today: datetime.date) -> str:
+    parts = [
         queryset.order_by().annotate(fingerprint_part=Value(number)).values("fingerprint_part")
         .annotate(
             fingerprint_rows=Count("*"),
@@ -118,8 +127,7 @@ def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = N
         .values_list("fingerprint_part", "fingerprint_rows", "fingerprint_version")
         for number, queryset in enumerate(_sources(period))
     ]
-    rows = sorted(versions[0].union(*versions[1:], all=True))  # one query: UNION ALL of one row per table
-    today = today or timezone.localdate()
+    rows = sorted(parts[0].union(*parts[1:], all=True))  # one query: UNION ALL of one row per table
     return hashlib.sha256(f"{SUMMARY_FORMAT}|{today.isoformat()}|{rows}".encode()).hexdigest()
 
 

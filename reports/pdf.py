@@ -24,7 +24,7 @@ from mrd_ngo.lunar import official_date_line
 from reports.summary import SemesterSummary
 
 LANGUAGES = ("km", "en")
-STYLESHEETS = ("css/fonts.css", "css/summary-print.css")
+STYLESHEETS = ("css/fonts.css", "css/summary-print.css", "css/province-map.css", "css/province-map-classes.css")
 
 # Text between tags; <svg> blocks are left alone (WeasyPrint draws SVG text glyph by glyph anyway).
 _TAG_OR_SVG = re.compile(r"(<svg\b.*?</svg>|<[^>]*>)", re.DOTALL | re.IGNORECASE)
@@ -161,8 +161,10 @@ def render_pdf(html: str, lang: str) -> bytes:
     return layout(html, lang).write_pdf()
 
 
-def layout(html: str, lang: str):
-    """The laid-out WeasyPrint document (its `pages` are what the tests measure; `write_pdf()` gives the PDF)."""
+def layout(html: str, lang: str, *, stylesheets: tuple[str, ...] = STYLESHEETS):
+    """The laid-out WeasyPrint document (its `pages` are what the tests measure; `write_pdf()` gives the PDF).
+
+    `stylesheets`: static files laid over the HTML (the A4 documents' by default; the slides have their own)."""
     import weasyprint
     from weasyprint.text.fonts import FontConfiguration
 
@@ -172,7 +174,7 @@ def layout(html: str, lang: str):
         counter = page_counter_css(lang)
     stylesheets = [
         weasyprint.CSS(filename=str(_static_path(name)), font_config=fonts, url_fetcher=fetcher)
-        for name in STYLESHEETS
+        for name in stylesheets
     ]
     stylesheets.append(weasyprint.CSS(string=counter, font_config=fonts))
     document = weasyprint.HTML(

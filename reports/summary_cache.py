@@ -49,6 +49,14 @@ def summary_for(period: ReportingPeriod, *, user, fingerprint=None) -> SemesterS
         province_id = scope_of(user)
     except NoAccess:
         return build_summary(period, user=user)  # a user who may see nothing: an empty summary, not kept
+    return edition_summary(period, province_id=province_id, fingerprint=fingerprint)
+
+
+def edition_summary(period: ReportingPeriod, *, province_id: int | None, fingerprint=None) -> SemesterSummary:
+    """One edition of the summary of `period`: the national one (None) or one province's, kept like `summary_for`'s.
+
+    The caller has decided the user may see that edition (the province page: reports/province_views.py).
+    """
     # Worked out before the build: if the data changes during the build, the summary is newer than
     # its fingerprint and the next request builds again; it is never served for data it does not show.
     fingerprint = str(fingerprint or data_fingerprint(period))

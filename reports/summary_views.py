@@ -24,6 +24,7 @@ from mrd_ngo.access import NoAccess, scope_of
 from mrd_ngo.health import live_workers
 from reports import rules
 from reports.choices import BuildState, DocumentKind
+from reports.maps import map_for_page
 from reports.documents import (
     CONTENT_TYPES, data_fingerprint, document_state, filename, summary_document_request,
 )
@@ -50,7 +51,8 @@ def summary_latest(request):
     period = rules.current_period()
     if period is None:
         raise Http404(_("No reporting period is recorded yet."))
-    return redirect("reports:summary", period.code)
+    query = request.GET.urlencode()  # ?map=... (the figure of the map) goes along
+    return redirect(reverse("reports:summary", args=[period.code]) + (f"?{query}" if query else ""))
 
 
 @login_required
@@ -58,8 +60,10 @@ def summary_latest(request):
 def summary_page(request, period):
     period = ReportingPeriod.objects.get_by_code_or_404(period)
     fingerprint = _fingerprint_when_needed(period)  # one query for the kept summary and the kept documents
+    summary = summary_for(period, user=request.user, fingerprint=fingerprint)  # kept until its data changes
     context = {
-        "summary": summary_for(period, user=request.user, fingerprint=fingerprint),  # kept until its data changes
+        "summary": summary,
+        "province_map": map_for_page(request, period, summary),
         "periods": list(ReportingPeriod.objects.order_by("-year", "-half")[:8]),
         "can_print": request.user.has_perm(PRINT_PERMISSION),
         "documents": _documents_of_the_page(request, period, fingerprint),
@@ -67,6 +71,8 @@ def summary_page(request, period):
         # the workbook, rendered without limits, hold every row.
         "limits": PAGE_LIMITS,
     }
+    # Section 3's table of any one indicator by province and sex, chosen with ?indicator=<code> (issue 14).
+    context["province_table"] = context["summary"].province_table(request.GET.get("indicator"))
     return render(request, "reports/summary.html", context)
 
 

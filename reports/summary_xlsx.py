@@ -32,6 +32,7 @@ def summary_workbook(summary: SemesterSummary, lang: str) -> bytes:
         _agreements(workbook, summary)
         _recommendations(workbook, summary, lang)
         _change(workbook, summary, lang)
+        _by_province_and_sex(workbook, summary)
         return workbook_bytes(workbook)
 
 
@@ -186,3 +187,20 @@ def _change(workbook, summary, lang):
     for sector in summary.sectors:
         sheet.append([str(sector.name), sector.ngos, sector.previous_ngos, _number(sector.budget_spent),
                       _number(sector.previous_budget_spent), _percent(sector.budget_change.percent)])
+
+
+def _by_province_and_sex(workbook, summary):
+    """Every indicator in every province of the summary, split by sex where the indicator is (issue 14)."""
+    sheet = _sheet(
+        workbook, 10, _("By province and sex"),
+        [_("Province"), _("Sector"), _("Indicator"), _("Unit"), _("Total"), _("Female"), _("Male"), _("Sex not reported"),
+         _("Female share (%)")],
+        [22, 30, 44, 12, 14, 12, 12, 14, 14],
+    )
+    for row in summary.provinces:
+        for heading, result in zip(summary.indicators, row.results, strict=True):
+            sheet.append([
+                str(row.name), str(heading.sector), str(heading.name), str(heading.unit), _number(result.total),
+                _number(result.female), _number(result.male), _number(result.sex_not_reported),
+                _percent(result.female_share),
+            ])

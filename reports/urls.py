@@ -1,7 +1,7 @@
 """URLs of the reports app: progress reports (views.py) and the semester summary (summary_views.py)."""
 from django.urls import path, register_converter
 
-from reports import issue_views, meeting_views, province_views, report_pdf, summary_views, views
+from reports import issue_views, meeting_views, province_views, report_pdf, slides_views, summary_views, views
 from reports.converters import PeriodCodeConverter
 
 register_converter(PeriodCodeConverter, "period")
@@ -36,7 +36,16 @@ urlpatterns = [
     # Issuing the summary (an edition kept as issued) and one report as a document of its own.
     path("reports/<period:period>/summary/issue/", issue_views.summary_issue, name="summary_issue"),
     path("reports/issued/<int:pk>.pdf", issue_views.summary_issued_pdf, name="summary_issued_pdf"),
+    # A page per province, and its edition of the summary (PDF, workbook) for whoever may see the province.
+    path("provinces/", province_views.province_list, name="provinces"),
     path("provinces/<str:code>/", province_views.province_page, name="province"),
+    path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/", province_views.province_document,
+         name="province_document"),
+    path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/prepare/", province_views.province_document_prepare,
+         name="province_document_prepare"),
+    path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/status/", province_views.province_document_status,
+         name="province_document_status"),
+    path("reports/<period:period>/slides/", slides_views.summary_slides, name="summary_slides"),
     path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
     # The semester review meeting, its recommendations and their progress (reports/meeting_views.py).
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),

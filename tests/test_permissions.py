@@ -16,8 +16,8 @@ from django.utils import translation
 from reports.choices import ReportStatus
 from reports.content import ReportContent
 from tests.factories import (
-    HEAD_DEPARTMENT, AgreementFactory, AgreementFlagFactory, IndicatorValueFactory, LessonFactory,
-    MeetingRecommendationFactory, ProgressReportFactory, ReportingPeriodFactory, UserFactory,
+    HEAD_DEPARTMENT, AgreementFactory, AgreementFlagFactory, CoverageRateFactory, IndicatorValueFactory, LessonFactory,
+    MeetingRecommendationFactory, ProgressReportFactory, ReportingPeriodFactory, UserFactory, VillageFactory,
 )
 from tests.worker import download_document
 
@@ -61,7 +61,9 @@ def world(siem_reap, battambang, admin_user):
     recommendation = MeetingRecommendationFactory(period=period, owner=Department.objects.get(code=HEAD_DEPARTMENT))
     lesson = LessonFactory(report=draft_here)
     return {"period": period, "here": here, "there": there, "report_here": draft_here, "report_there": draft_there,
-            "flag": flag, "meeting": recommendation.meeting, "recommendation": recommendation, "lesson": lesson}
+            "flag": flag, "village": VillageFactory(province=siem_reap),
+            "coverage": CoverageRateFactory(province=siem_reap, year=2024),
+            "meeting": recommendation.meeting, "recommendation": recommendation, "lesson": lesson}
 
 
 def submitted(report):
@@ -152,10 +154,28 @@ def cases(w):
         ("period_unlock", reverse("reports:unlock", args=[period]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
         # Semester summary
         ("summary", reverse("reports:summary", args=[period]), "get", expect()),
+        ("summary_slides", reverse("reports:summary_slides", args=[period]), "get", expect()),
         # A province's page: every reader reaches every province, a provincial officer only their own
         ("province_here", reverse("reports:province", args=[w["here"].provinces.get().code]), "get", expect()),
         ("province_there", reverse("reports:province", args=[w["there"].provinces.get().code]), "get",
          expect(provincial=404)),
+        ("provinces", reverse("reports:provinces"), "get", expect(provincial=302)),  # an officer: to their own
+        # A province's edition of the summary: as the summary's documents, for the provinces one may see.
+        ("province_pdf_here", reverse("reports:province_document", args=[w["here"].provinces.get().code, period, "pdf", "en"]),
+         "get", expect(provincial=403, officer=403, head=302, admin=302)),
+        ("province_xlsx_there", reverse("reports:province_document", args=[w["there"].provinces.get().code, period, "xlsx",
+                                                                          "en"]), "get",
+         expect(provincial=404, officer=302, head=302, admin=302)),
+        ("province_xlsx_prepare_here", reverse("reports:province_document_prepare", args=[
+            w["here"].provinces.get().code, period, "xlsx", "en"]), "post",
+         {**expect(), "provincial": POST_OK, "officer": POST_OK, "head": POST_OK, "admin": POST_OK}),
+        ("province_pdf_prepare_there", reverse("reports:province_document_prepare", args=[
+            w["there"].provinces.get().code, period, "pdf", "en"]), "post",
+         {**expect(provincial=404, officer=403), "head": POST_OK, "admin": POST_OK}),
+        ("province_pdf_status_here", reverse("reports:province_document_status", args=[
+            w["here"].provinces.get().code, period, "pdf", "en"]), "get", expect(provincial=403, officer=403)),
+        ("province_xlsx_status_there", reverse("reports:province_document_status", args=[
+            w["there"].provinces.get().code, period, "xlsx", "en"]), "get", expect(provincial=404)),
         # PDF and workbook: built by the worker; a download with no file kept yet queues one and
         # returns to the page (302). A provincial officer's workbook is their province's edition.
         ("summary_pdf", reverse("reports:summary_pdf", args=[period]) + "?lang=en", "get",
@@ -189,6 +209,16 @@ def cases(w):
         ("users_export", reverse("desk:users") + "?_export=xlsx", "get", ADMIN_ONLY),
         ("user_create", reverse("desk:user_create"), "get", ADMIN_ONLY),
         ("user_edit", reverse("desk:user_edit", args=[w["flag"].follow_up_by_id]), "get", ADMIN_ONLY),
+        ("villages", reverse("desk:villages"), "get", ADMIN_ONLY),
+        ("villages_export", reverse("desk:villages") + "?_export=csv", "get", ADMIN_ONLY),
+        ("village_edit", reverse("desk:village_edit", args=[w["village"].pk]), "get", ADMIN_ONLY),
+        ("village_mark", reverse("desk:village_edit", args=[w["village"].pk]), "post", {**ADMIN_ONLY, "admin": POST_OK}),
+        ("coverage_rates", reverse("desk:coverage_rates"), "get", ADMIN_ONLY),
+        ("coverage_export", reverse("desk:coverage_rates") + "?_export=xlsx", "get", ADMIN_ONLY),
+        ("coverage_create", reverse("desk:coverage_create"), "get", ADMIN_ONLY),
+        ("coverage_edit", reverse("desk:coverage_edit", args=[w["coverage"].pk]), "get", ADMIN_ONLY),
+        # The matrix posts nothing: the administrator gets the form back with its errors (400), others 403.
+        ("coverage_save", reverse("desk:coverage_edit", args=[w["coverage"].pk]), "post", {**ADMIN_ONLY, "admin": 400}),
         # Issuing the summary (department heads and administrators); an issued edition that does not exist: 404
         ("summary_issue", reverse("reports:summary_issue", args=[period]), "get", expect(provincial=403, officer=403)),
         ("summary_issued_pdf", reverse("reports:summary_issued_pdf", args=[999999]), "get",
@@ -259,6 +289,8 @@ def test_a_provincial_officer_never_sees_another_provinces_rows(client, world, p
         reverse("agreements:expiring_board"), reverse("reports:list"), reverse("reports:list") + "?_export=csv",
         reverse("reports:completeness", args=[world["period"].code]),
         reverse("reports:summary", args=[world["period"].code]),
+        reverse("reports:summary", args=[world["period"].code]) + "?map=received",  # the map, by reports received
+        reverse("reports:summary_slides", args=[world["period"].code]),
         reverse("agreements:agreement_detail", args=[world["here"].pk]),
         reverse("reports:detail", args=[world["report_here"].pk]),
     ]
@@ -376,6 +408,7 @@ def test_nothing_of_an_agreement_outside_the_province_shows_on_any_page_or_expor
         reverse("reports:list") + f"?ngo={w['multi'].pk}", reverse("reports:list") + f"?province={w['kampot'].pk}",
         reverse("reports:completeness", args=[first]), reverse("reports:completeness", args=[second]),
         reverse("reports:summary", args=[first]), reverse("reports:summary", args=[second]),
+        reverse("reports:summary", args=[first]) + "?map=received", reverse("reports:summary_slides", args=[second]),
         reverse("reports:detail", args=[w["shared_report"].pk]), reverse("reports:edit", args=[w["shared_report"].pk]),
         reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['period'].pk}",
         reverse("reports:new") + f"?ngo={w['multi'].pk}&period={w['second'].pk}",

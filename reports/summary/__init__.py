@@ -26,13 +26,15 @@ agreements/rules.py):
 from reports.summary.build import build_national_summary, build_provincial_summary, build_summary
 from reports.summary.data import (
     AgreementLists, AgreementRow, Change, CoverageRow, Experience, FigureRow, Headline, IndicatorHeading,
-    IndicatorResult, ModelVillageRow, Name, ProvinceRow, RecommendationGroup, RecommendationRow, ReportGap,
+    IndicatorResult, ModelVillageRow, Name, NationalCoverage, ProvinceIndicatorRow, ProvinceIndicatorTable,
+    ProvinceResult, ProvinceRow, RecommendationGroup, RecommendationRow, ReportGap,
     SectorExperiences, SectorResult, Semester, SemesterSummary, VillageContribution, VillageResult,
 )
 
 __all__ = [
     "AgreementLists", "AgreementRow", "Change", "CoverageRow", "Experience", "FigureRow", "Headline",
-    "IndicatorHeading", "IndicatorResult", "ModelVillageRow", "Name", "ProvinceRow", "RecommendationGroup",
+    "IndicatorHeading", "IndicatorResult", "ModelVillageRow", "Name", "NationalCoverage",
+    "ProvinceIndicatorRow", "ProvinceIndicatorTable", "ProvinceResult", "ProvinceRow", "RecommendationGroup",
     "RecommendationRow", "ReportGap", "SectorExperiences", "SectorResult", "Semester", "SemesterSummary",
     "VillageContribution", "VillageResult", "build_national_summary", "build_provincial_summary", "build_summary",
 ]

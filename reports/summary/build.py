@@ -39,12 +39,17 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
     indicators = list(
         Indicator.objects.values(
             "id", "code", "name_km", "name_en", "unit_km", "unit_en", "sector_id", "sector__code",
-            "disaggregated_by_sex", "is_key",
+            "disaggregated_by_sex", "is_key", "sector__name_km", "sector__name_en",
         )
     )
     headings = {
-        i["id"]: IndicatorHeading(i["code"], name_of(i, ""), Name(i["unit_km"], i["unit_en"])) for i in indicators
+        i["id"]: IndicatorHeading(i["code"], name_of(i, ""), Name(i["unit_km"], i["unit_en"]),
+                                  disaggregated=i["disaggregated_by_sex"], sector=name_of(i, "sector__"))
+        for i in indicators
     }
+    # Every indicator in the order of the sectors (section 2), for the by-province-and-sex tables.
+    sector_order = {s["id"]: n for n, s in enumerate(sectors)}
+    all_indicators = sorted(indicators, key=lambda i: sector_order.get(i["sector_id"], len(sectors)))
     wash_sector_ids = {s["id"] for s in sectors if s["code"] in WASH_SECTORS}
     indicator_sectors = {i["id"]: i["sector_id"] for i in indicators}
     village_count_ids = {i["id"] for i in indicators if i["code"] in rules.VILLAGE_COUNT_INDICATORS}
@@ -80,7 +85,7 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
         gaps=sections.gaps(facts),
         sectors=sections.sector_results(sectors, indicators, headings, facts, before, village_count_ids),
         key_indicators=tuple(headings[i["id"]] for i in indicators if i["is_key"]),
-        provinces=sections.province_rows(provinces, indicators, facts, model_villages),
+        provinces=sections.province_rows(provinces, indicators, facts, model_villages, all_indicators),
         budget_without_province=facts.budget_spent_by_province.get(None, ZERO).quantize(CENT),
         model_villages=sections.model_village_rows(facts, model_villages, headings),
         model_villages_known=len(model_villages),
@@ -89,5 +94,11 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
         experiences=sections.experiences(facts, sectors),
         agreements=sections.agreement_lists(period, scope),
         recommendations=sections.recommendations(period, previous),
+        indicators=tuple(headings[i["id"]] for i in all_indicators),
+        previous_provinces=(
+            sections.province_rows(provinces, indicators, before, model_villages, all_indicators) if before else ()
+        ),
+        model_villages_not_reached=sections.model_villages_not_reached(facts, model_villages),
+        coverage_national=sections.national_coverage(period),
         lessons=sections.lessons(period, scope),
     )

@@ -21,8 +21,11 @@ CENT = Decimal("0.01")
 #: The form of the summary: part of the data fingerprint (reports/documents.py), so summaries and documents
 #: kept from a release that held or counted figures differently are rebuilt, not served. Bump it when a
 #: figure's meaning or a dataclass changes. 2: "what is counted" labels, distinct model villages (issue 12).
-#: 3: recommendations with owner, deadline and progress notes; the lessons register (issue 15).
-SUMMARY_FORMAT = 3
+#: 3: every indicator by province and sex, the previous semester's provinces, model villages not reached,
+#: the national coverage (issue 14).
+#: Also the province's code in the coverage rows (the map of the provinces, issue 14).
+#: 4: recommendations with owner, deadline and progress notes; the lessons register (issue 15).
+SUMMARY_FORMAT = 4
 
 
 def percent(part, whole) -> Decimal | None:
@@ -151,6 +154,31 @@ class IndicatorHeading:
     code: str
     name: Name
     unit: Name
+    disaggregated: bool = False  # results are split by sex (female of total)
+    sector: Name = Name("", "")
+
+
+@dataclass(frozen=True)
+class ProvinceResult:
+    """One indicator's total in one province, with the split by sex where the indicator has one."""
+
+    total: Decimal
+    female: Decimal | None  # None: the indicator is not split by sex
+    female_base: Decimal  # the part of `total` whose female figure was reported
+
+    @property
+    def male(self) -> Decimal | None:
+        """Of the part whose sex was reported, those not female."""
+        return None if self.female is None else self.female_base - self.female
+
+    @property
+    def sex_not_reported(self) -> Decimal | None:
+        """The part of the total reported without a female figure."""
+        return None if self.female is None else self.total - self.female_base
+
+    @property
+    def female_share(self) -> Decimal | None:
+        return None if self.female is None else percent(self.female, self.female_base)
 
 
 @dataclass(frozen=True)
@@ -217,6 +245,7 @@ class ProvinceRow:
     model_villages_reached: int
     planned_bar: str  # bar lengths for the chart, in % of the largest planned budget ("12.50")
     spent_bar: str
+    results: tuple[ProvinceResult, ...] = ()  # every indicator, in the order of SemesterSummary.indicators
 
     @property
     def has_activity(self) -> bool:
@@ -260,6 +289,7 @@ class CoverageRow:
     wash_budget_spent: Decimal
     wash_results: tuple[Decimal, ...]  # in the order of SemesterSummary.wash_indicators
     is_gap: bool  # coverage below the provinces' median and NGO water/sanitation budget not above theirs
+    code: str = ""  # the province's code (the map of the provinces reads the rates by it)
 
     @property
     def year_text(self) -> str:
@@ -272,6 +302,40 @@ class CoverageRow:
     def lowest_pct(self) -> Decimal | None:
         rates = [r for r in (self.water_pct, self.sanitation_pct) if r is not None]
         return min(rates) if rates else None
+
+
+@dataclass(frozen=True)
+class NationalCoverage:
+    """The national figure a province's coverage is read against: the median of the provinces' latest rates."""
+
+    water_pct: Decimal | None
+    sanitation_pct: Decimal | None
+    provinces: int  # provinces with a rate
+    is_demonstration: bool
+
+
+@dataclass(frozen=True)
+class ProvinceIndicatorRow:
+    """One province's result for the indicator chosen on the summary page."""
+
+    code: str
+    name: Name
+    result: ProvinceResult
+
+
+@dataclass(frozen=True)
+class ProvinceIndicatorTable:
+    """The by-province table of one indicator (any of them, chosen on the summary page)."""
+
+    indicator: IndicatorHeading
+    rows: tuple[ProvinceIndicatorRow, ...]
+
+    @property
+    def total(self) -> ProvinceResult:
+        """The sums of the rows shown (a model village lies in one province, so village counts add up too)."""
+        rows = [r.result for r in self.rows]
+        female = None if not self.indicator.disaggregated else sum((r.female or ZERO for r in rows), ZERO)
+        return ProvinceResult(sum((r.total for r in rows), ZERO), female, sum((r.female_base for r in rows), ZERO))
 
 
 @dataclass(frozen=True)
@@ -400,11 +464,31 @@ class SemesterSummary:
     experiences: tuple[SectorExperiences, ...]
     agreements: AgreementLists
     recommendations: tuple[RecommendationGroup, ...]
+    # Issue 14: every indicator (sector order), by province and sex; the provinces the semester before;
+    # model villages no accepted result reached; the national coverage figure.
+    indicators: tuple[IndicatorHeading, ...] = ()
+    previous_provinces: tuple[ProvinceRow, ...] = ()
+    model_villages_not_reached: tuple[ModelVillageRow, ...] = ()
+    coverage_national: NationalCoverage | None = None
     lessons: tuple[LessonRow, ...] = ()  # section 10, the lessons-learned register (reports/lessons.py)
 
     @property
     def is_national(self) -> bool:
         return self.scope is None
+
+    def province_row(self, code: str, *, previous: bool = False) -> ProvinceRow | None:
+        """The by-province row of the province `code` (this semester's, or the one before's)."""
+        return next((r for r in (self.previous_provinces if previous else self.provinces) if r.code == code), None)
+
+    def province_table(self, indicator_code: str | None) -> ProvinceIndicatorTable | None:
+        """The by-province table of the indicator `indicator_code` (the first indicator when absent or unknown)."""
+        if not self.indicators:
+            return None
+        codes = [i.code for i in self.indicators]
+        index = codes.index(indicator_code) if indicator_code in codes else 0
+        return ProvinceIndicatorTable(self.indicators[index], tuple(
+            ProvinceIndicatorRow(r.code, r.name, r.results[index]) for r in self.provinces if r.results
+        ))
 
     @property
     def province_totals(self) -> "ColumnTotals":

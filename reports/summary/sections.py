@@ -22,7 +22,7 @@ from reports.models import Lesson, MeetingRecommendation, RecommendationNote, Re
 from reports.semesters import next_semester, previous_semester, semester_bounds
 from reports.summary.data import (
     CENT, ZERO, AgreementLists, AgreementRow, Change, CoverageRow, Experience, FigureRow, Headline, IndicatorHeading,
-    IndicatorResult, LessonRow, ModelVillageRow, Name, ProgressNoteRow, ProvinceRow, RecommendationGroup, RecommendationRow, ReportGap, Semester,
+    IndicatorResult, LessonRow, ModelVillageRow, Name, NationalCoverage, ProgressNoteRow, ProvinceResult, ProvinceRow, RecommendationGroup, RecommendationRow, ReportGap, Semester,
     SectorExperiences, SectorResult, VillageContribution, VillageResult,
 )
 from reports.summary.queries import PeriodFacts, Scope
@@ -172,7 +172,22 @@ def sector_results(sectors, indicators, headings, facts: PeriodFacts, before: Pe
 # ---- 3. By province ----------------------------------------------------------------------------
 
 
-def province_rows(provinces, indicators, facts: PeriodFacts, model_villages: dict[int, dict]) -> tuple[ProvinceRow, ...]:
+def province_results(indicators, facts: PeriodFacts, province_id: int) -> tuple[ProvinceResult, ...]:
+    """Every indicator's result in one province (the cells the sector totals add up), split by sex where it is."""
+    results = []
+    for indicator in indicators:
+        cell = facts.cells.get((indicator["id"], province_id))
+        total = cell.total if cell else ZERO
+        if indicator["disaggregated_by_sex"]:
+            results.append(ProvinceResult(total, cell.female if cell else ZERO, cell.female_base if cell else ZERO))
+        else:
+            results.append(ProvinceResult(total, None, ZERO))
+    return tuple(results)
+
+
+def province_rows(provinces, indicators, facts: PeriodFacts, model_villages: dict[int, dict],
+                  all_indicators=()) -> tuple[ProvinceRow, ...]:
+    """Section 3: one row per province; `all_indicators` (in the order of `SemesterSummary.indicators`) by sex."""
     key_ids = [i["id"] for i in indicators if i["is_key"]]
     largest = max((facts.budget_by_province.get(p["id"], ZERO) for p in provinces), default=ZERO)
 
@@ -197,6 +212,7 @@ def province_rows(provinces, indicators, facts: PeriodFacts, model_villages: dic
             model_villages_reached=villages_reached.get(province["id"], 0),
             planned_bar=bar(planned),
             spent_bar=bar(spent),
+            results=province_results(all_indicators, facts, province["id"]),
         ))
     return tuple(rows)
 
@@ -221,6 +237,14 @@ def model_village_rows(facts: PeriodFacts, villages: dict[int, dict], headings: 
         info = villages[village_id]
         rows.append(ModelVillageRow(info["province"], info["village"], tuple(contributions)))
     return tuple(rows)
+
+
+def model_villages_not_reached(facts: PeriodFacts, villages: dict[int, dict]) -> tuple[ModelVillageRow, ...]:
+    """Model villages (of the summary's provinces) where no accepted result of the semester is recorded."""
+    reached = facts.model_villages_reached
+    missing = [v for v in villages if v not in reached]
+    missing.sort(key=lambda v: (villages[v]["province_code"], villages[v]["village"].sort_key))
+    return tuple(ModelVillageRow(villages[v]["province"], villages[v]["village"], ()) for v in missing)
 
 
 def wash_indicators(indicators) -> list[dict]:
@@ -256,6 +280,7 @@ def coverage(period, provinces, indicators, facts: PeriodFacts) -> dict:
             wash_results=tuple(facts.total(i, province["id"]) for i in wash),
             is_gap=bool(rate) and len(lowest) > 1
             and lowest[province["id"]] < median_rate and wash_budget[province["id"]] <= median_budget,
+            code=province["code"],
         ))
     rows.sort(key=lambda r: (r.lowest_pct is None, r.lowest_pct or ZERO, r.province.sort_key))
     return {
@@ -263,6 +288,23 @@ def coverage(period, provinces, indicators, facts: PeriodFacts) -> dict:
         "coverage_is_demonstration": any(r.is_demonstration for r in latest.values()),
         "coverage_sources": tuple(sorted({r.source for r in latest.values() if r.source})),
     }
+
+
+def national_coverage(period) -> NationalCoverage:
+    """The national figure: the median of every province's latest rates (year <= the semester's), whatever the scope.
+
+    Coverage rates are public statistics, not NGO work: a provincial edition compares with it too.
+    """
+    latest: dict[int, CoverageRate] = {}
+    for rate in CoverageRate.objects.filter(year__lte=period.year).order_by("province_id", "-year"):
+        latest.setdefault(rate.province_id, rate)
+    rates = list(latest.values())
+    return NationalCoverage(
+        water_pct=median(r.water_supply_pct for r in rates).quantize(Decimal("0.1")) if rates else None,
+        sanitation_pct=median(r.sanitation_pct for r in rates).quantize(Decimal("0.1")) if rates else None,
+        provinces=len(rates),
+        is_demonstration=any(r.is_demonstration for r in rates),
+    )
 
 
 # ---- 6. Challenges and lessons learned ----------------------------------------------------------

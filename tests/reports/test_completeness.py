@@ -106,7 +106,20 @@ def test_completeness_takes_the_same_number_of_queries_for_few_and_many_ngos(per
     for _ in range(30):
         ProgressReportFactory(agreement=AgreementFactory(provinces=[siem_reap], sectors=[water]), period=period,
                               status=ReportStatus.SUBMITTED, submitted_at=at(D(2024, 7, 1), 9))
-    assert queries() == few == 7
+    assert queries() == few == 8  # the data version, then the seven queries of the count
+
+
+def test_completeness_is_counted_again_exactly_when_the_data_changed(period, admin_user, siem_reap, water):
+    """Kept while the data version stands (one query), counted again after any write, even raw SQL."""
+    report = ProgressReportFactory(agreement=AgreementFactory(provinces=[siem_reap], sectors=[water]), period=period,
+                                   status=ReportStatus.SUBMITTED, submitted_at=at(D(2024, 7, 1), 9))
+    assert period_completeness(period, admin_user).total.received == 1
+    with CaptureQueriesContext(connection) as captured:
+        assert period_completeness(period, admin_user).total.received == 1
+    assert len(captured) == 1  # only the data version
+    with connection.cursor() as cursor:
+        cursor.execute("UPDATE reports_progressreport SET status = 'draft' WHERE id = %s", [report.pk])
+    assert period_completeness(period, admin_user).total.received == 0
 
 
 def test_completeness_page_lists_counts_and_whom_to_chase(dataset, period, admin_user):
