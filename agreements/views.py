@@ -15,6 +15,7 @@ from django.db.models.functions import Coalesce
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
+from django.utils.functional import SimpleLazyObject
 from django.utils.translation import get_language, ngettext
 from django.utils.translation import gettext as _
 from django.utils.translation import gettext_lazy
@@ -670,9 +671,10 @@ class ExpiringBoardView(PermissionRequiredMixin, TemplateView):
             return pages
 
         titles = [("expired", _("Expired without a successor"))] + [(band.key, band.title) for band in bands]
-        # Callables: the template calls them inside its `cache` block only, so kept HTML costs no query.
+        # Lazy: read inside the template's `cache` block only, so kept HTML costs no query.
         return super().get_context_data(
-            sections=lambda: [(key, title, board()[key]) for key, title in titles],
-            renewing=lambda: board()["renewing"], today=today, data_version=data_version, scope=scope, **kwargs,
+            sections=SimpleLazyObject(lambda: [(key, title, board()[key]) for key, title in titles]),
+            renewing=SimpleLazyObject(lambda: board()["renewing"]), today=today, data_version=data_version,
+            scope=scope, **kwargs,
         )
 

@@ -173,6 +173,8 @@ class ReportOut(Schema):
     challenges: str
     lessons_learned: str
     next_plans: str
+    solutions_proposed: str
+    challenges_theme: str = Field(description="weather, funding, people, data, coordination, other, or empty.")
     budget_planned_usd: Decimal
     budget_spent_usd: Decimal
     beneficiaries_total: int
@@ -211,6 +213,8 @@ class ReportContentIn(Schema):
     challenges: str | None = Field(None, max_length=20000)
     lessons_learned: str | None = Field(None, max_length=20000)
     next_plans: str | None = Field(None, max_length=20000)
+    solutions_proposed: str | None = Field(None, max_length=20000)
+    challenges_theme: str | None = Field(None, max_length=20, description="weather, funding, people, data, coordination, other, or empty.")
     budget_planned_usd: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     budget_spent_usd: Decimal | None = Field(None, max_digits=14, decimal_places=2)
     beneficiaries_total: int | None = Field(None, ge=0, le=2_000_000_000)

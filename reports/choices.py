@@ -61,6 +61,7 @@ class DocumentKind(models.TextChoices):
 
     PDF = "pdf", _("PDF")
     XLSX = "xlsx", _("Workbook (XLSX)")
+    ANNEX = "annex", _("Annex: the reports' full text (PDF)")
 
 
 class BuildState(models.TextChoices):
@@ -70,3 +71,21 @@ class BuildState(models.TextChoices):
     QUEUED = "queued", _("Queued")
     BUILDING = "building", _("Being built")
     FAILED = "failed", _("Failed")
+
+
+class NarrativeLanguage(models.TextChoices):
+    """The language a narrative is written in (detected on entry, correctable by staff: reports/narratives.py)."""
+
+    KHMER = "km", _("Khmer")
+    ENGLISH = "en", _("English")
+
+
+class ChallengeTheme(models.TextChoices):
+    """What a report's challenges are about: the summary groups challenges (and the solutions proposed) by it."""
+
+    WEATHER = "weather", _("Weather and access to villages")
+    FUNDING = "funding", _("Funding and costs")
+    PEOPLE = "people", _("Staff, labour and participation")
+    DATA = "data", _("Data and monitoring")
+    COORDINATION = "coordination", _("Coordination and agreements")
+    OTHER = "other", _("Other")

@@ -11,9 +11,12 @@ from typing import Any
 
 from agreements.models import Indicator, Province, Village
 
+# The narratives of the report spreadsheet (reports/spreadsheets.py reads and writes exactly these lines).
 NARRATIVE_FIELDS = ("achievements", "challenges", "lessons_learned", "next_plans")
+# Every narrative of a report, in the order documents print them; each knows its language (reports/narratives.py).
+NARRATIVES = ("achievements", "challenges", "solutions_proposed", "next_plans", "lessons_learned")
 FIGURE_FIELDS = ("budget_planned_usd", "budget_spent_usd", "beneficiaries_total", "beneficiaries_female")
-CONTENT_FIELDS = NARRATIVE_FIELDS + FIGURE_FIELDS
+CONTENT_FIELDS = NARRATIVE_FIELDS + ("solutions_proposed", "challenges_theme") + FIGURE_FIELDS
 
 
 @dataclass(frozen=True)

@@ -55,8 +55,10 @@ from reports import services as report_services
 from reports import lessons as lesson_services
 from reports import meetings as meeting_services
 from reports.choices import LessonStatus, LessonTheme, MeetingMode, RecommendationStatus, ReportStatus
+from reports.content import NARRATIVES
 from reports.demo_data.narratives import LESSONS, compose
 from reports.models import Lesson, Meeting, ProgressReport, ReportingPeriod
+from reports.narratives import narrative_translate
 from reports.semesters import semester_bounds
 
 DATA = Path(__file__).resolve().parent / "demo_data"
@@ -382,12 +384,16 @@ def _demo_report(loader: _Loader, ngo: NGO, row: dict, period: ReportingPeriod) 
     planned = (agreement.planned_budget_usd / semesters).quantize(Decimal("1"))
     end = semester_bounds(period.year, period.half)[1]
     ends_soon = agreement.valid_to <= end + datetime.timedelta(days=120) and agreement.pk == row["agreements"][-1].pk  # no renewal started
-    fields = compose(lang=lang, totals=totals, provinces=[(p.name_km, p.name_en) for p in provinces],
-                     model_villages=villages_named[:3], half=period.half, year=period.year, ends_soon=ends_soon, rng=rng)
+    story = {"totals": totals, "provinces": [(p.name_km, p.name_en) for p in provinces], "model_villages": villages_named[:3],
+             "half": period.half, "year": period.year, "ends_soon": ends_soon}
+    twin = random.Random()
+    twin.setstate(rng.getstate())  # the same choices again: the same report in the other language
+    fields = compose(lang=lang, rng=rng, **story)
     fields.update(budget_planned_usd=planned, budget_spent_usd=(planned * Decimal(rng.uniform(0.55, 1.04))).quantize(Decimal("1")),
                   beneficiaries_total=beneficiaries, beneficiaries_female=int(beneficiaries * rng.uniform(0.46, 0.6)))
     report = report_services.report_create(user=clerk, ngo=ngo, period=period, content=report_services.ReportContent(fields, rows),
                                            source="demo")
+    _demo_translations(loader, report, compose(lang="en" if lang == "km" else "km", rng=twin, **story))
     if outcome == "draft":
         return
     late = outcome.endswith("_late")
@@ -404,6 +410,19 @@ def _demo_report(loader: _Loader, ngo: NGO, row: dict, period: ReportingPeriod) 
     if outcome.startswith("accepted"):
         at += datetime.timedelta(days=rng.randint(3, 15))
         report_services.report_accept(user=_reviewer(loader, report), report=report, at=at)
+
+
+def _demo_translations(loader: _Loader, report, other: dict) -> None:
+    """Staff's translations of some reports (all of their narratives, or the achievements only), so the demo summary
+    shows both translated narratives and narratives printed marked with their language."""
+    rng = random.Random(f"translation-{report.ngo_id}-{report.period_id}")
+    draw = rng.random()
+    fields = NARRATIVES if draw < 0.3 else ("achievements",) if draw < 0.5 else ()
+    for field in fields:
+        if getattr(report, field):
+            narrative_translate(user=loader.users["officer"], report=report, field=field, lang=getattr(report, f"{field}_lang"),
+                                translation=other[field], translation_was="")
+    report.refresh_from_db()
 
 
 def _reviewer(loader: _Loader, report):

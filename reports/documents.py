@@ -51,6 +51,7 @@ logger = logging.getLogger("mrd_ngo.documents")
 CONTENT_TYPES = {
     DocumentKind.PDF: "application/pdf",
     DocumentKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+    DocumentKind.ANNEX: "application/pdf",
 }
 
 
@@ -60,6 +61,8 @@ NATIONAL = None  # the scope of the national edition (no province)
 
 def filename(period: ReportingPeriod, kind: str, lang: str) -> str:
     """The name the file is downloaded under (unchanged from when it was built in the request)."""
+    if kind == DocumentKind.ANNEX:
+        return f"semester-summary-{period.code}-annex-{lang}.pdf"
     return f"semester-summary-{period.code}-{lang}.{kind}"
 
 
@@ -191,10 +194,20 @@ def _render(document: SummaryDocument) -> tuple[bytes, str]:
         from reports.pdf import draft_edition
 
         edition = draft_edition(document.lang)  # the closing block, read in the same snapshot
-        if document.province_id is None:
+        if document.kind == DocumentKind.ANNEX:
+            from reports.summary.narratives import build_annex
+            from reports.summary.queries import Scope
+
+            scope = Scope(national=True) if document.province_id is None else Scope(province_id=document.province_id)
+            annex = build_annex(period, scope)
+        elif document.province_id is None:
             summary = build_national_summary(period)
         else:
             summary = build_provincial_summary(period, province_id=document.province_id)
+    if document.kind == DocumentKind.ANNEX:
+        from reports.pdf import render_annex_pdf
+
+        return render_annex_pdf(annex, document.lang, edition=edition), fingerprint
     if document.kind == DocumentKind.PDF:
         from reports.pdf import render_summary_pdf
 
@@ -232,7 +245,8 @@ def summary_document_build(*, document_id: int) -> str:
     with transaction.atomic():
         document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)
         old_name = document.file.name if document.file else None
-        document.file.save(f"{name}.{document.kind}", ContentFile(content), save=False)
+        extension = "pdf" if document.kind == DocumentKind.ANNEX else document.kind
+        document.file.save(f"{name}.{extension}", ContentFile(content), save=False)
         document.fingerprint = fingerprint
         document.built_at = timezone.now()
         document.build_seconds = seconds

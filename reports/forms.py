@@ -16,7 +16,7 @@ from mrd_ngo.forms import BootstrapFormMixin, FigureInput, IdChoiceMixin, KhmerD
 from mrd_ngo.khmer import format_date, format_number, semester_label
 from mrd_ngo.parsing import parse_id
 from reports.models import ProgressReport, ReportingPeriod
-from reports.content import CONTENT_FIELDS, ReportContent, ResultRow
+from reports.content import CONTENT_FIELDS, NARRATIVES, ReportContent, ResultRow
 from reports.services import agreement_in_force, no_agreement_message, province_scope, row_problems
 
 
@@ -113,7 +113,7 @@ class ReportForm(KhmerDigitsMixin, BootstrapFormMixin, forms.ModelForm):
             "budget_planned_usd": NumberField, "budget_spent_usd": NumberField,
             "beneficiaries_total": WholeNumberField, "beneficiaries_female": WholeNumberField,
         }
-        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in ("achievements", "challenges", "lessons_learned", "next_plans")}
+        widgets = {name: forms.Textarea(attrs={"rows": 4}) for name in NARRATIVES}
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -340,3 +340,42 @@ class ImportUploadForm(BootstrapFormMixin, forms.Form):
             raise forms.ValidationError(gettext("The file is too large (at most %(mb)s MB).")
                                         % {"mb": format_number(settings.UPLOAD_MAX_BYTES // (1024 * 1024), get_language())})
         return upload
+
+
+class NarrativeFilterForm(forms.Form):
+    """The filters of the list of narratives to translate (every field optional; a bad value is answered, not ignored)."""
+
+    period = forms.ModelChoiceField(ReportingPeriod.objects.all(), required=False, label=_("Semester"),
+                                    empty_label=_("All semesters"))
+    narrative = forms.ChoiceField(required=False, label=_("Narrative"))
+    lang = forms.ChoiceField(required=False, label=_("Written in"))
+    show = forms.ChoiceField(required=False, label=_("Show"), choices=[
+        ("missing", _("Without translation")), ("all", _("All narratives"))])
+
+    def __init__(self, *args, **kwargs):
+        from reports.choices import NarrativeLanguage
+        from reports.narratives import LABELS
+
+        super().__init__(*args, **kwargs)
+        self.fields["period"].label_from_instance = lambda period: semester_label(period.year, period.half, get_language())
+        self.fields["narrative"].choices = [("", _("All narratives"))] + [(k, v) for k, v in LABELS.items()]
+        self.fields["lang"].choices = [("", _("Either language"))] + list(NarrativeLanguage.choices)
+
+
+class NarrativeTranslationForm(BootstrapFormMixin, forms.Form):
+    """Staff's correction of a narrative's language and its version in the other language."""
+
+    lang = forms.ChoiceField(label=_("The original is written in"), widget=forms.RadioSelect)
+    translation = forms.CharField(label=_("Translation"), required=False, widget=forms.Textarea(attrs={"rows": 8}),
+                                  max_length=20000)
+    theme = forms.ChoiceField(label=_("Theme of the challenges"), required=False)
+    translation_was = forms.CharField(required=False, widget=forms.HiddenInput, strip=False)
+
+    def __init__(self, *args, field: str, **kwargs):
+        from reports.choices import ChallengeTheme, NarrativeLanguage
+
+        super().__init__(*args, **kwargs)
+        self.fields["lang"].choices = NarrativeLanguage.choices
+        self.fields["theme"].choices = [("", "–")] + list(ChallengeTheme.choices)
+        if field != "challenges":
+            del self.fields["theme"]

@@ -16,7 +16,8 @@ from mrd_ngo.access import RestrictedQuerySet
 from mrd_ngo.khmer import normalize_khmer
 from reports import rules
 from reports.choices import (
-    BuildState, DocumentKind, LessonStatus, LessonTheme, MeetingMode, RecommendationStatus, ReportStatus,
+    BuildState, ChallengeTheme, DocumentKind, LessonStatus, LessonTheme, MeetingMode, NarrativeLanguage,
+    RecommendationStatus, ReportStatus,
 )
 from reports.semesters import parse_period_code, period_code, semester_bounds
 
@@ -155,6 +156,21 @@ class ProgressReport(models.Model):
     challenges = models.TextField(_("challenges"), blank=True)
     lessons_learned = models.TextField(_("lessons learned"), blank=True)
     next_plans = models.TextField(_("plans for next semester"), blank=True)
+    solutions_proposed = models.TextField(_("solutions proposed"), blank=True)
+    challenges_theme = models.CharField(_("theme of the challenges"), max_length=20, choices=ChallengeTheme.choices,
+                                        blank=True)
+    # Each narrative's language (detected on entry: Khmer script or not; staff may correct it) and its version in
+    # the other language, entered by staff for the other edition of the summary (reports/narratives.py).
+    achievements_lang = models.CharField(_("language of the achievements"), max_length=2, choices=NarrativeLanguage.choices, blank=True)
+    achievements_translation = models.TextField(_("achievements, translated"), blank=True)
+    challenges_lang = models.CharField(_("language of the challenges"), max_length=2, choices=NarrativeLanguage.choices, blank=True)
+    challenges_translation = models.TextField(_("challenges, translated"), blank=True)
+    solutions_proposed_lang = models.CharField(_("language of the solutions proposed"), max_length=2, choices=NarrativeLanguage.choices, blank=True)
+    solutions_proposed_translation = models.TextField(_("solutions proposed, translated"), blank=True)
+    lessons_learned_lang = models.CharField(_("language of the lessons learned"), max_length=2, choices=NarrativeLanguage.choices, blank=True)
+    lessons_learned_translation = models.TextField(_("lessons learned, translated"), blank=True)
+    next_plans_lang = models.CharField(_("language of the plans"), max_length=2, choices=NarrativeLanguage.choices, blank=True)
+    next_plans_translation = models.TextField(_("plans, translated"), blank=True)
     budget_planned_usd = models.DecimalField(_("budget planned (USD)"), max_digits=14, decimal_places=2, default=0)
     budget_spent_usd = models.DecimalField(_("budget spent (USD)"), max_digits=14, decimal_places=2, default=0)
     beneficiaries_total = models.PositiveIntegerField(_("beneficiaries (total)"), default=0)
@@ -523,7 +539,7 @@ class SummaryDocument(models.Model):
     """
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="summary_documents")
-    kind = models.CharField(max_length=4, choices=DocumentKind.choices)
+    kind = models.CharField(max_length=5, choices=DocumentKind.choices)
     lang = models.CharField(max_length=2, choices=[("km", _("Khmer")), ("en", _("English"))])
     province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     file = models.FileField(upload_to="summaries/", blank=True)

@@ -181,3 +181,18 @@ def layout(html: str, lang: str, *, stylesheets: tuple[str, ...] = STYLESHEETS):
         string=html, base_url=str(_static_path("css/fonts.css").parent), url_fetcher=fetcher
     )
     return document.render(stylesheets=stylesheets, font_config=fonts)
+
+
+def annex_html(annex, lang: str, *, edition: Edition | None = None) -> str:
+    """The HTML of the summary's annex (every accepted report's narratives in full), Khmer word breaks inserted."""
+    if lang not in LANGUAGES:
+        raise UnknownLanguage(lang)
+    edition = edition or Edition(date=timezone.localdate())
+    with translation.override(lang):
+        html = render_to_string("reports/summary_annex_pdf.html", {"annex": annex, **official_context(lang, edition)})
+    return break_khmer_words(html)
+
+
+def render_annex_pdf(annex, lang: str, *, edition: Edition | None = None) -> bytes:
+    """The annex of the summary (reports/summary/narratives.py `Annex`) as an A4 PDF in `lang`."""
+    return render_pdf(annex_html(annex, lang, edition=edition), lang)

@@ -23,6 +23,7 @@ from mrd_ngo.roles import Role, user_province_id, user_role
 from reports import rules, signals
 from reports.choices import ReportStatus
 from reports.content import CONTENT_FIELDS, ReportContent, ResultRow
+from reports.narratives import set_languages
 from reports.history import conflict_changes
 from reports.models import IndicatorValue, PeriodLockChange, ProgressReport, ReportingPeriod
 
@@ -278,6 +279,7 @@ def _apply_content(report: ProgressReport, content: ReportContent) -> None:
     unknown = set(content.fields) - set(CONTENT_FIELDS)
     if unknown:
         raise ValueError(f"not report content: {sorted(unknown)}")
+    set_languages(report, content.fields)  # each narrative's language, detected on entry (reports/narratives.py)
     for name, value in content.fields.items():
         setattr(report, name, value)
 

@@ -81,11 +81,13 @@ LABELS = {
     (DocumentKind.PDF, "en"): gettext_lazy("PDF (English)"),
     (DocumentKind.XLSX, "km"): gettext_lazy("Workbook (XLSX)"),
     (DocumentKind.XLSX, "en"): gettext_lazy("Workbook (XLSX)"),
+    (DocumentKind.ANNEX, "km"): gettext_lazy("Annex: reports in full (Khmer)"),
+    (DocumentKind.ANNEX, "en"): gettext_lazy("Annex: reports in full (English)"),
 }
 
 
 def _may_have(user, kind: str) -> bool:
-    return user.has_perm(PRINT_PERMISSION if kind == DocumentKind.PDF else VIEW_PERMISSION)
+    return user.has_perm(PRINT_PERMISSION if kind in (DocumentKind.PDF, DocumentKind.ANNEX) else VIEW_PERMISSION)
 
 
 def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument | None) -> dict:
@@ -96,7 +98,7 @@ def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument |
         "kind": kind,
         "lang": lang,
         "label": LABELS[(kind, lang)],
-        "testid": f"pdf-{lang}" if kind == DocumentKind.PDF else "xlsx",
+        "testid": f"pdf-{lang}" if kind == DocumentKind.PDF else f"annex-{lang}" if kind == DocumentKind.ANNEX else "xlsx",
         "state": state,
         "built_at": document.built_at if document and state == "ready" else None,
         # Queued with no worker alive: it would wait forever; say so rather than spin.
@@ -116,6 +118,7 @@ def _documents_of_the_page(request, period, fingerprint) -> list[dict]:
     wanted = []
     if request.user.has_perm(PRINT_PERMISSION):
         wanted += [(DocumentKind.PDF, "km"), (DocumentKind.PDF, "en")]
+        wanted += [(DocumentKind.ANNEX, "km"), (DocumentKind.ANNEX, "en")]  # the reports' full text, printed apart
     page_lang = (get_language() or "km")[:2]
     wanted.append((DocumentKind.XLSX, page_lang if page_lang in LANGUAGES else "km"))
     kept = {
@@ -185,7 +188,7 @@ def _download(request, period, kind: str):
     """The kept file when it is up to date; else ask for a build and go back to the page to watch it."""
     lang = _language(request)
     if lang is None:
-        if kind == DocumentKind.PDF:
+        if kind in (DocumentKind.PDF, DocumentKind.ANNEX):
             return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
         return HttpResponseBadRequest(_("The workbook exists in Khmer (lang=km) and English (lang=en) only."))
     try:
@@ -198,7 +201,7 @@ def _download(request, period, kind: str):
         return FileResponse(
             document.file.open("rb"),
             content_type=CONTENT_TYPES[kind],
-            as_attachment=kind == DocumentKind.XLSX,
+            as_attachment=kind == DocumentKind.XLSX,  # the PDFs open in the browser
             filename=filename(period, kind, lang),
         )
     summary_document_request(period=period, kind=kind, lang=lang, province_id=province_id, fingerprint=fingerprint)
@@ -215,3 +218,10 @@ def summary_pdf(request, period):
 @permission_required(VIEW_PERMISSION, raise_exception=True)
 def summary_xlsx(request, period):
     return _download(request, ReportingPeriod.objects.get_by_code_or_404(period), DocumentKind.XLSX)
+
+
+@login_required
+@permission_required(PRINT_PERMISSION, raise_exception=True)
+def summary_annex(request, period):
+    """The summary's annex: every accepted report's narratives in full (a PDF of its own, built by the worker)."""
+    return _download(request, ReportingPeriod.objects.get_by_code_or_404(period), DocumentKind.ANNEX)

@@ -29,6 +29,7 @@ def summary_workbook(summary: SemesterSummary, lang: str) -> bytes:
         _model_villages(workbook, summary)
         _coverage(workbook, summary)
         _experiences(workbook, summary)
+        _narratives(workbook, summary)
         _agreements(workbook, summary)
         _recommendations(workbook, summary, lang)
         _change(workbook, summary, lang)
@@ -133,6 +134,35 @@ def _experiences(workbook, summary):
         sector = str(group.sector) if group.sector else _("Agreements without a sector")
         for item in group.experiences:
             sheet.append([sector, str(item.ngo), item.challenges, item.lessons_learned])
+
+
+def _passage(p) -> str:
+    """A narrative as the workbook's language prints it: "[English] ..." when it has no version in that language."""
+    return f"{p.mark} {p.text}" if p.mark else p.text
+
+
+def _narratives(workbook, summary):
+    """Section 6 consolidated, as on the page: per sector (or theme) the number of reports and the excerpts."""
+    n = summary.narratives
+    if n is None:
+        return
+    sheet = _sheet(workbook, 6, _("Achievements and plans"),
+                   [_("Narrative"), _("Sector"), _("Reports"), _("NGO"), _("Excerpt")], [26, 30, 10, 36, 90], wrap_from=4)
+    for label, groups in ((_("Achievements"), n.achievements), (_("Plans for next semester"), n.next_plans),
+                          (_("Lessons learned"), n.lessons_learned)):
+        for group in groups:
+            sector = str(group.name) if group.name else _("Agreements without a sector")
+            for item in group.excerpts:
+                sheet.append([label, sector, group.reports, str(item.ngo), _passage(item.passage)])
+    sheet = _sheet(workbook, 6, _("Challenges by theme"),
+                   [_("Theme"), _("Reports"), _("NGO"), _("Challenge"), _("Solution proposed")], [30, 10, 36, 70, 60],
+                   wrap_from=3)
+    for group in n.challenges:
+        for item in group.excerpts:
+            sheet.append([str(group.theme_label), group.reports, str(item.ngo), _passage(item.passage),
+                          _passage(item.solution) if item.solution else ""])
+    sheet.append([])
+    sheet.append([_("Narratives without a version in this language"), n.untranslated], bold=True)
 
 
 def _agreements(workbook, summary):

@@ -1,7 +1,9 @@
 """URLs of the reports app: progress reports (views.py) and the semester summary (summary_views.py)."""
 from django.urls import path, register_converter
 
-from reports import issue_views, meeting_views, province_views, report_pdf, slides_views, summary_views, views
+from reports import (
+    issue_views, meeting_views, narrative_views, province_views, report_pdf, slides_views, summary_views, views,
+)
 from reports.converters import PeriodCodeConverter
 
 register_converter(PeriodCodeConverter, "period")
@@ -25,6 +27,9 @@ urlpatterns = [
     path("reports/<int:pk>/accept/", views.report_accept, name="accept"),
     # Semester summary: page, PDF, workbook (PDF and workbook built by the worker: reports/documents.py).
     path("reports/summary/", summary_views.summary_latest, name="summary_latest"),
+    path("reports/narratives/", narrative_views.narrative_list, name="narratives"),
+    path("reports/<int:pk>/translate/<str:field>/", narrative_views.narrative_translate_page, name="narrative_translate"),
+    path("reports/<period:period>/summary-annex.pdf", summary_views.summary_annex, name="summary_annex"),
     path("reports/<period:period>/summary/", summary_views.summary_page, name="summary"),
     path("reports/<period:period>/summary.pdf", summary_views.summary_pdf, name="summary_pdf"),
     path("reports/<period:period>/summary.xlsx", summary_views.summary_xlsx, name="summary_xlsx"),

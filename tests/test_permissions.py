@@ -219,6 +219,14 @@ def cases(w):
         ("coverage_edit", reverse("desk:coverage_edit", args=[w["coverage"].pk]), "get", ADMIN_ONLY),
         # The matrix posts nothing: the administrator gets the form back with its errors (400), others 403.
         ("coverage_save", reverse("desk:coverage_edit", args=[w["coverage"].pk]), "post", {**ADMIN_ONLY, "admin": 400}),
+        # Narratives to translate: staff who enter reports, on the reports they see (issue 15); the annex PDF of the
+        # summary: those who print it (built by the worker: a download with no file kept yet queues one, 302)
+        ("narratives", reverse("reports:narratives"), "get", ENTRY),
+        ("narrative_translate_here", reverse("reports:narrative_translate", args=[rh, "challenges"]), "get", ENTRY),
+        ("narrative_translate_there", reverse("reports:narrative_translate", args=[rt, "challenges"]), "get",
+         {**ENTRY, "provincial": 404}),
+        ("summary_annex", reverse("reports:summary_annex", args=[period]) + "?lang=en", "get",
+         expect(provincial=403, officer=403, head=302, admin=302)),
         # Issuing the summary (department heads and administrators); an issued edition that does not exist: 404
         ("summary_issue", reverse("reports:summary_issue", args=[period]), "get", expect(provincial=403, officer=403)),
         ("summary_issued_pdf", reverse("reports:summary_issued_pdf", args=[999999]), "get",

@@ -118,6 +118,33 @@ CHALLENGES = {
                 "en": ["Our agreement with the ministry ends soon; the renewal documents are being prepared."]},
 }
 
+# The theme of each challenge above (reports.choices.ChallengeTheme), in the same order, and the solutions NGOs propose.
+CHALLENGE_THEMES = {
+    "S1": ["weather", "people"],
+    "S2": ["weather", "weather"],
+    "any": ["funding", "funding", "data", "people"],
+    "renewal": ["coordination"],
+}
+
+SOLUTIONS = {
+    "weather": {"km": ["ខួងអណ្ដូងឱ្យជ្រៅជាងមុន និងរៀបចំកាលវិភាគសាងសង់មុនរដូវវស្សា។",
+                       "សុំឱ្យមន្ទីរខេត្តជួយជួសជុលផ្លូវលំចូលភូមិ មុនរដូវវស្សា។"],
+                "en": ["Drill deeper wells and schedule construction before the rainy season.",
+                       "Ask the provincial department to repair village access roads before the rains."]},
+    "funding": {"km": ["បង្កើតមូលនិធិថែទាំតាមភូមិ ដោយប្រមូលថ្លៃសេវាតិចតួចពីគ្រួសារ។",
+                       "ទិញសម្ភារៈរួមគ្នាជាមួយអង្គការដទៃ ដើម្បីកាត់បន្ថយតម្លៃ។"],
+                "en": ["Set up a village maintenance fund from a small household fee.",
+                       "Buy materials together with other NGOs to lower the price."]},
+    "people": {"km": ["រៀបចំការប្រជុំភូមិនៅពេលល្ងាច និងបណ្ដុះបណ្ដាលស្ត្រីជាអ្នកស្ម័គ្រចិត្ត។",
+                      "ជួលកម្មករក្នុងស្រុក និងបណ្ដុះបណ្ដាលយុវជនដែលនៅសល់ក្នុងភូមិ។"],
+               "en": ["Hold village meetings in the evening and train women volunteers.",
+                      "Hire local workers and train the young people who stay in the village."]},
+    "data": {"km": ["ធ្វើការស្ទង់មតិមូលដ្ឋានរួមគ្នាជាមួយឃុំ ហើយចែករំលែកទិន្នន័យជាមួយក្រសួង។"],
+             "en": ["Run the baseline survey together with the commune and share the data with the ministry."]},
+    "coordination": {"km": ["ដាក់ឯកសារស្នើសុំបន្តកិច្ចព្រមព្រៀង យ៉ាងហោចណាស់បីខែមុនផុតកំណត់។"],
+                     "en": ["Send the renewal request at least three months before the agreement ends."]},
+}
+
 LESSONS = {
     "km": ["ការចូលរួមរបស់អាជ្ញាធរឃុំ តាំងពីដំណាក់កាលរៀបចំផែនការ ធ្វើឱ្យគម្រោងមាននិរន្តរភាព។",
            "ក្រុមស្ត្រីក្នុងភូមិ ជាអ្នកអប់រំអនាម័យដែលមានប្រសិទ្ធភាព។",
@@ -157,7 +184,8 @@ def _join(names: list[str], lang: str) -> str:
 
 def compose(*, lang: str, totals: dict[str, int], provinces: list[tuple[str, str]], model_villages: list[tuple[str, str]],
             half: int, year: int, ends_soon: bool, rng: random.Random) -> dict[str, str]:
-    """The four narrative fields of one report: achievements from its own figures, the rest chosen to fit."""
+    """The narratives of one report (and the theme of its challenges): achievements from its own figures, the rest
+    chosen to fit. The same `rng` state gives the same report in the other language (the demo's translations)."""
     place = _join([km if lang == "km" else en for km, en in provinces], lang)
     sentences = []
     for code, n in sorted(totals.items(), key=lambda item: -item[1]):
@@ -170,14 +198,19 @@ def compose(*, lang: str, totals: dict[str, int], provinces: list[tuple[str, str
         sentences.append(rng.choice(MODEL_VILLAGE[lang]).format(villages=villages))
     if (year, half) == (2024, 2):
         sentences.append(rng.choice(AFTER_MEETING[lang]))
-    challenges = rng.sample(CHALLENGES["any"][lang], rng.randint(1, 2))
+    picked = [("any", i) for i in rng.sample(range(len(CHALLENGES["any"][lang])), rng.randint(1, 2))]
     if rng.random() < 0.6:
-        challenges.insert(0, rng.choice(CHALLENGES[f"S{half}"][lang]))
+        picked.insert(0, (f"S{half}", rng.randrange(len(CHALLENGES[f"S{half}"][lang]))))
     if ends_soon:
-        challenges.append(CHALLENGES["renewal"][lang][0])
+        picked.append(("renewal", 0))
+    challenges = [CHALLENGES[key][lang][i] for key, i in picked]
+    themes = [CHALLENGE_THEMES[key][i] for key, i in picked]
+    solutions = [rng.choice(SOLUTIONS[theme][lang]) for theme in dict.fromkeys(themes)][:2]
     return {
         "achievements": " ".join(sentences),
         "challenges": " ".join(challenges),
+        "challenges_theme": themes[0],
+        "solutions_proposed": " ".join(solutions),
         "lessons_learned": " ".join(rng.sample(LESSONS[lang], rng.randint(1, 2))),
         "next_plans": rng.choice(PLANS[lang]).format(place=place),
     }

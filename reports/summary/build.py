@@ -8,6 +8,7 @@ from reports import rules
 from reports.models import ReportingPeriod
 from reports.semesters import previous_semester
 from reports.summary import sections
+from reports.summary.narratives import narratives
 from reports.summary.data import CENT, ZERO, IndicatorHeading, Name, SemesterSummary
 from reports.summary.queries import PeriodFacts, Scope
 from reports.summary.sections import WASH_SECTORS, name_of, semester_of
@@ -100,5 +101,6 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
         ),
         model_villages_not_reached=sections.model_villages_not_reached(facts, model_villages),
         coverage_national=sections.national_coverage(period),
+        narratives=narratives(period, scope, facts, sectors),
         lessons=sections.lessons(period, scope),
     )

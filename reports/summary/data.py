@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import datetime
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 from decimal import Decimal
 
 from django.utils.translation import get_language
@@ -14,6 +15,9 @@ from django.utils.translation import gettext_lazy as _
 
 from mrd_ngo.khmer import khmer_digits
 from reports.choices import LessonStatus, LessonTheme, RecommendationStatus, ReportStatus
+
+if TYPE_CHECKING:
+    from reports.summary.narratives import SummaryNarratives
 
 ZERO = Decimal(0)
 CENT = Decimal("0.01")
@@ -24,8 +28,9 @@ CENT = Decimal("0.01")
 #: 3: every indicator by province and sex, the previous semester's provinces, model villages not reached,
 #: the national coverage (issue 14).
 #: Also the province's code in the coverage rows (the map of the provinces, issue 14).
-#: 4: recommendations with owner, deadline and progress notes; the lessons register (issue 15).
-SUMMARY_FORMAT = 4
+#: 4: narratives consolidated, in their language (issue 15), with the above.
+#: 5: recommendations with owner, deadline and progress notes; the lessons register (issue 15).
+SUMMARY_FORMAT = 5
 
 
 def percent(part, whole) -> Decimal | None:
@@ -470,6 +475,7 @@ class SemesterSummary:
     previous_provinces: tuple[ProvinceRow, ...] = ()
     model_villages_not_reached: tuple[ModelVillageRow, ...] = ()
     coverage_national: NationalCoverage | None = None
+    narratives: SummaryNarratives | None = None  # section 6, consolidated (reports/summary/narratives.py)
     lessons: tuple[LessonRow, ...] = ()  # section 10, the lessons-learned register (reports/lessons.py)
 
     @property

@@ -30,6 +30,7 @@ from agreements.choices import AgreementStatus
 from agreements.models import NGO, Agreement, AgreementFlag, CoverageRate
 from mrd_ngo.khmer import format_date, format_number
 from reports.choices import ReportStatus
+from reports.content import NARRATIVES
 from reports.models import Lesson, Meeting, MeetingRecommendation, ProgressReport, ReportingPeriod
 from reports.services import agreement_in_force
 from tests.factories import NGOFactory
@@ -138,7 +139,8 @@ def data_values() -> list[str]:
                        agreement.ngo_focal_person, agreement.ngo_focal_email, agreement.termination_reason])
     for report in ProgressReport.objects.all():
         values.update([report.achievements, report.challenges, report.lessons_learned, report.next_plans,
-                       report.review_comment])
+                       report.review_comment, report.solutions_proposed,
+                       *(getattr(report, f"{name}_translation") for name in NARRATIVES)])
     for flag in AgreementFlag.objects.all():
         values.update([flag.note, flag.clearing_note])
     for rate in CoverageRate.objects.all():

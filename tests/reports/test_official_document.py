@@ -82,6 +82,12 @@ def test_no_page_but_the_last_is_under_a_fifth_full(laid_out, kind, lang):
     assert [(n, round(s, 2)) for n, s in enumerate(shares[:-1], start=1) if s < A_FIFTH] == []
 
 
+@pytest.mark.parametrize("lang", ["km", "en"])
+def test_the_closing_block_is_not_alone_on_the_last_page(laid_out, lang):
+    document = laid_out["summary", lang]
+    assert pages_holding(document, "closing") == pages_holding(document, "footnote") == [len(document.pages)]
+
+
 def test_issued_summary_says_its_number_date_with_the_place_and_closing_and_no_draft_mark(laid_out):
     km = pdftotext(laid_out["summary", "km"].write_pdf()).replace(ZWSP, "")
     assert "០៤២" in km and "Minister" in km and "H.E. Sok Sophea" in km

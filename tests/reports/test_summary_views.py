@@ -138,7 +138,8 @@ def test_workbook_has_one_sheet_per_section_with_the_same_figures(client, known)
     book = workbook(client)
     assert book.sheetnames == [
         "1 Headline figures", "2 Results by sector", "3 By province", "4 Model villages", "5 Water and sanitation",
-        "6 Challenges and lessons", "7 Agreements", "8 Recommendations", "9 Change", "10 By province and sex",
+        "6 Challenges and lessons", "6 Achievements and plans", "6 Challenges by theme", "7 Agreements", "8 Recommendations",
+        "9 Change", "10 By province and sex",
     ]
     headline = {row[0]: row[1] for row in book["1 Headline figures"].iter_rows(values_only=True) if row and row[0]}
     assert headline["Budget planned (USD)"] == 40000 and headline["Reports accepted"] == 3

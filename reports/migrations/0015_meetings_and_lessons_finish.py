@@ -18,14 +18,14 @@ def refuse_to_go_back(apps, schema_editor):
     """The old columns (semester, meeting date, follow-up notes) were required: going back would need them filled
     from the meetings, which the old shape cannot hold beside them. Restore a backup taken before instead."""
     raise migrations.exceptions.IrreversibleError(
-        "reports 0014 cannot be unapplied: restore the database backup taken before it (SECURITY.md)."
+        "reports 0015 cannot be unapplied: restore the database backup taken before it (SECURITY.md)."
     )
 
 
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('reports', '0013_meetings_and_lessons'),
+        ('reports', '0014_meetings_and_lessons'),
     ]
 
     operations = [

@@ -42,7 +42,7 @@ class Migration(migrations.Migration):
     dependencies = [
         ('agreements', '0010_gazetteer'),
         ('pghistory', '0007_auto_20250421_0444'),
-        ('reports', '0012_issued_summaries'),
+        ('reports', '0013_narratives_in_their_language'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
