@@ -32,9 +32,9 @@ from django.db import connection, transaction  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
 from agreements.choices import NGOKind  # noqa: E402
-from agreements.models import NGO, Agreement, CoverageRate, Indicator, Province, Sector, Village  # noqa: E402
+from agreements.models import NGO, Agreement, CoverageRate, Department, Indicator, Province, Sector, Village  # noqa: E402
 from reports.choices import RecommendationStatus, ReportStatus  # noqa: E402
-from reports.models import IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod  # noqa: E402
+from reports.models import IndicatorValue, Meeting, MeetingRecommendation, ProgressReport, ReportingPeriod  # noqa: E402
 from reports.semesters import semester_bounds  # noqa: E402
 
 NGOS = 2_000
@@ -237,12 +237,17 @@ def generate() -> dict:
                          is_demonstration=True, source="Benchmark data")
             for p in provinces
         ])
+    owners = list(Department.objects.filter(province__isnull=True))
     for period in periods:
+        held_on = period.due_date + datetime.timedelta(days=20)
+        meeting = Meeting.objects.create(period=period, held_on=held_on, place_km="ក្រសួងអភិវឌ្ឍន៍ជនបទ",
+                                         place_en="Ministry of Rural Development", mode="both")
         bulk(MeetingRecommendation, [
-            MeetingRecommendation(period=period, meeting_date=period.due_date + datetime.timedelta(days=20), number=k,
+            MeetingRecommendation(meeting=meeting, number=k, owner=owners[k % len(owners)],
+                                  deadline=held_on + datetime.timedelta(days=180),
                                   text_en=f"Recommendation {k} of the meeting on {period.code}.",
                                   text_km=f"អនុសាសន៍ទី{k} នៃកិច្ចប្រជុំ",
-                                  status=list(RecommendationStatus)[k % 3])
+                                  status=list(RecommendationStatus)[k % 4])
             for k in range(1, 7)
         ])
     return {"ngos": len(ngos), "agreements": Agreement.objects.count(), "periods": len(periods),

@@ -25,6 +25,7 @@ from reports import rules
 from reports.choices import ReportStatus
 from reports.completeness import Completeness, period_completeness
 from reports.maps import ProvinceMap, province_map
+from reports.meetings import owned_open_recommendations
 from reports.models import ProgressReport, ReportingPeriod
 from reports.summary_cache import summary_for
 
@@ -58,6 +59,7 @@ class Home:
     expiring: list[Agreement] = field(default_factory=list)  # the user's department's
     completeness: Completeness | None = None  # of the current semester, when counted
     province_map: ProvinceMap | None = None  # national roles: reports received by province (reports/maps.py)
+    recommendations: list = field(default_factory=list)  # open meeting recommendations the head's department owns
 
 
 def _url(name: str, *args, query: dict | None = None, anchor: str = "") -> str:
@@ -98,6 +100,7 @@ def _home(user, role: Role, today: datetime.date) -> Home:
         _review(home, user)
     if role == Role.DEPARTMENT_HEAD:
         _department_expiring(home, user)
+        home.recommendations = list(owned_open_recommendations(user))
     if role == Role.ADMINISTRATOR:
         _administration(home, user)
     if role in (Role.DATA_ENTRY_OFFICER, Role.ADMINISTRATOR):

@@ -14,7 +14,10 @@ The rule for a provincial officer (national roles see every row; a user without 
   visible too and `report.agreement` may be shown as it is;
 - an **indicator result** is visible when it is in their province and its report is visible: within a
   report of an agreement covering several provinces they see and change only their province's results;
-- a **village** is visible when it is in their province.
+- a **village** is visible when it is in their province;
+- a **lesson learned** is visible exactly when its source report is; **meetings** and their
+  **recommendations** are the ministry's and visible to every reader (the NGOs that attended are shown
+  through the NGO rule).
 Each model says what "touches a province" means in `in_province`; the helpers on the querysets
 (`Agreement.objects.in_force_for`, `NGO.objects.with_agreement_among`, ...) take the visible rows as
 their input, so the rule is written here and only called elsewhere.
@@ -25,7 +28,9 @@ Reviewing (returning or accepting a report) is narrower than reading: `Model.obj
   `department` is the one of their staff profile), and reads every other one without acting on it;
 - anyone else, and a head without a department, reviews nothing. A report whose agreement names no
   department is reviewed by administrators only.
-Each model says what "followed by a department" means in `in_department`.
+Each model says what "followed by a department" means in `in_department`. The same rule decides who notes
+progress on a meeting recommendation (`MeetingRecommendation.objects.followed_up_by`): administrators, and
+the head of the department that owns it.
 """
 from django.db import models
 from django.db.models import Q

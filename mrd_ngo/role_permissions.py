@@ -6,7 +6,15 @@ _VIEW_ALL = [
     "agreements.view_village", "agreements.view_ngo", "agreements.view_agreement",
     "agreements.view_coveragerate",
     "reports.view_reportingperiod", "reports.view_progressreport", "reports.view_indicatorvalue",
-    "reports.view_meetingrecommendation",
+    "reports.view_meetingrecommendation", "reports.view_meeting", "reports.view_recommendationnote", "reports.view_lesson",
+]
+# Lessons learned are taken from reports by the ministry's staff (reports/lessons.py).
+_KEEP_LESSONS = ["reports.add_lesson", "reports.change_lesson"]
+# Meetings are recorded by department heads and administrators; progress on a recommendation is noted by
+# the head of the department that owns it (MeetingRecommendation.objects.followed_up_by, reports/meetings.py).
+_RECORD_MEETINGS = [
+    "reports.add_meeting", "reports.change_meeting", "reports.add_meetingrecommendation",
+    "reports.change_meetingrecommendation", "reports.add_recommendationnote",
 ]
 _ENTER_REPORTS = [
     "reports.add_progressreport", "reports.change_progressreport", "reports.submit_progressreport",
@@ -15,11 +23,12 @@ _ENTER_REPORTS = [
 
 ROLE_PERMISSIONS = {
     Role.ADMINISTRATOR: "__all__",
-    Role.DEPARTMENT_HEAD: _VIEW_ALL + ["reports.review_progressreport", "reports.print_summary"],
+    Role.DEPARTMENT_HEAD: _VIEW_ALL + ["reports.review_progressreport", "reports.print_summary"] + _RECORD_MEETINGS
+    + _KEEP_LESSONS,
     Role.DATA_ENTRY_OFFICER: _VIEW_ALL + _ENTER_REPORTS + [
         "agreements.add_ngo", "agreements.change_ngo", "agreements.add_village", "agreements.change_village",
         "desk.add_ngoreminder",  # chasing the NGOs that have not reported
-    ],
+    ] + _KEEP_LESSONS,
     Role.PROVINCIAL_OFFICER: _VIEW_ALL + _ENTER_REPORTS,
 }
 

@@ -28,8 +28,25 @@ class ProgressReportAdmin(admin.ModelAdmin):
 
 @admin.register(models.MeetingRecommendation)
 class MeetingRecommendationAdmin(admin.ModelAdmin):
-    list_display = ["period", "number", "status", "meeting_date"]
-    list_filter = ["period", "status"]
+    """The last resort: meetings and their recommendations have their own pages (/meetings/)."""
+
+    list_display = ["meeting", "number", "owner", "deadline", "status"]
+    list_filter = ["meeting__period", "status", "owner"]
+    list_select_related = ["meeting__period", "owner"]
+
+
+@admin.register(models.Meeting)
+class MeetingAdmin(admin.ModelAdmin):
+    list_display = ["held_on", "period", "mode"]
+    list_select_related = ["period"]
+    filter_horizontal = ["ngos", "departments"]
+
+
+@admin.register(models.Lesson)
+class LessonAdmin(admin.ModelAdmin):
+    list_display = ["title", "theme", "sector", "status", "created_at"]
+    list_filter = ["status", "theme", "sector"]
+    raw_id_fields = ["report"]
 
 
 @admin.register(models.SummaryDocument)

@@ -18,6 +18,42 @@ class RecommendationStatus(models.TextChoices):
     OPEN = "open", _("Not started")
     IN_PROGRESS = "in_progress", _("In progress")
     DONE = "done", _("Done")
+    DROPPED = "dropped", _("Dropped")
+
+    @classmethod
+    def still_open(cls) -> list[str]:
+        """The statuses of a recommendation still to be carried out (an owner's home page lists them)."""
+        return [cls.OPEN, cls.IN_PROGRESS]
+
+
+class MeetingMode(models.TextChoices):
+    """How a review meeting was held."""
+
+    IN_PERSON = "in_person", _("In person")
+    ZOOM = "zoom", _("By Zoom")
+    BOTH = "both", _("In person and by Zoom")
+
+
+class LessonTheme(models.TextChoices):
+    """What a lesson learned is about (the register's tags besides the sector)."""
+
+    PLANNING = "planning", _("Planning and coordination")
+    COMMUNITY = "community", _("Community participation")
+    MODEL_VILLAGES = "model_villages", _("Model villages")
+    MAINTENANCE = "maintenance", _("Operation and maintenance")
+    INCLUSION = "inclusion", _("Gender and inclusion")
+    FUNDING = "funding", _("Funding and sustainability")
+    MONITORING = "monitoring", _("Monitoring and reporting")
+    CLIMATE = "climate", _("Climate and disasters")
+    OTHER = "other", _("Other")
+
+
+class LessonStatus(models.TextChoices):
+    """Where a lesson learned stands: noted from a report, shared with partners, adopted as practice."""
+
+    NOTED = "noted", _("Noted")
+    SHARED = "shared", _("Shared")
+    ADOPTED = "adopted", _("Adopted")
 
 
 class DocumentKind(models.TextChoices):

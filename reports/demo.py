@@ -12,8 +12,9 @@ What it tells (reports/demo_data/ holds the NGOs, the villages and the narrative
 - Reports for 2023S2, 2024S1 and 2024S2, one per NGO and semester, filed under the agreement in
   force at the semester's end, created, submitted, returned, resubmitted and accepted through the
   report services with the dates they happened on (some late, some missing); 2023S2 is locked.
-- The six recommendations of the July 2024 meeting, with their follow-up dated in 2024S2; the
-  2024S2 reports say what the NGOs did about them.
+- The July 2024 meeting itself (at the ministry and by Zoom, the 66 NGOs and the 25 provincial
+  departments), its six recommendations with owner and deadline, and their progress notes dated in
+  2024S2; the 2024S2 reports say what the NGOs did about them. Lessons taken into the register.
 
 A demo loaded today: the reporting story stops with 2024S2 under review (the semesters after it
 are not in the demo), so "the current semester" (the latest one due) is 2024S2 and its drafts,
@@ -51,10 +52,12 @@ from agreements.models import NGO, Agreement, CoverageRate, Department, Indicato
 from mrd_ngo.khmer import khmer_digits
 from mrd_ngo.roles import Role
 from reports import services as report_services
-from reports.choices import RecommendationStatus
+from reports import lessons as lesson_services
+from reports import meetings as meeting_services
+from reports.choices import LessonStatus, LessonTheme, MeetingMode, RecommendationStatus, ReportStatus
 from reports.content import NARRATIVES
-from reports.demo_data.narratives import compose
-from reports.models import MeetingRecommendation, ProgressReport, ReportingPeriod
+from reports.demo_data.narratives import LESSONS, compose
+from reports.models import Lesson, Meeting, ProgressReport, ReportingPeriod
 from reports.narratives import narrative_translate
 from reports.semesters import semester_bounds
 
@@ -245,7 +248,8 @@ def load_demo(today: datetime.date | None = None) -> dict:
         for ngo, row in made:
             _demo_report(loader, ngo, row, period)
     _demo_flags(loader, made)
-    _demo_recommendations(loader.periods[(2024, 1)], made)
+    _demo_recommendations(loader, loader.periods[(2024, 1)], made)
+    _demo_lessons(loader)
     locked.refresh_from_db()
     if not locked.is_locked:
         report_services.period_set_locked(user=admin, period=locked, locked=True,
@@ -560,20 +564,80 @@ JULY_2024_RECOMMENDATIONS = [
 ]
 
 
-def _demo_recommendations(period: ReportingPeriod, made) -> None:
-    """The six recommendations of the meeting of 17 July 2024 on 2024S1, each with its follow-up in 2024S2."""
+# Who owns each recommendation and by when; the progress notes are dated in 2024S2, each with the status it set.
+# The demo's department head (Rural Water Supply) owns recommendations 1 and 3: their home page shows them.
+JULY_2024_FOLLOW_UP = [
+    ("water-supply", datetime.date(2024, 12, 31), [(datetime.date(2024, 9, 20), RecommendationStatus.IN_PROGRESS)]),
+    ("community-development", datetime.date(2024, 12, 31), [(datetime.date(2024, 11, 15), RecommendationStatus.IN_PROGRESS)]),
+    ("water-supply", datetime.date(2025, 6, 30), [(datetime.date(2024, 12, 10), "")]),
+    ("planning", datetime.date(2024, 12, 31), [(datetime.date(2024, 11, 29), RecommendationStatus.DONE)]),
+    ("planning", datetime.date(2024, 12, 31), [(datetime.date(2024, 8, 15), RecommendationStatus.IN_PROGRESS)]),
+    ("planning", datetime.date(2025, 6, 30), [(datetime.date(2024, 12, 20), RecommendationStatus.DONE)]),
+]
+MEETING_PLACE = ("សាលប្រជុំក្រសួងអភិវឌ្ឍន៍ជនបទ រាជធានីភ្នំពេញ", "Meeting hall of the Ministry of Rural Development, Phnom Penh")
+MEETING_CHAIR = ("ឯកឧត្តម ផូ ភារិទ្ធ រដ្ឋលេខាធិការ", "H.E. Pho Phearith, Secretary of State")
+MEETING_NOTES = (
+    "កិច្ចប្រជុំបូកសរុបរបាយការណ៍វឌ្ឍនភាពការងាររបស់អង្គការមិនមែនរដ្ឋាភិបាល ឆមាសទី១ ឆ្នាំ២០២៤ "
+    "និងដាក់ទិសដៅបន្តការងារ។ បទបង្ហាញចំនួន៤ និងការពិភាក្សាអំពីបញ្ហាប្រឈម និងដំណោះស្រាយ។ "
+    "មន្ទីរអភិវឌ្ឍន៍ជនបទរាជធានី-ខេត្តទាំង២៥ ចូលរួមតាមប្រព័ន្ធ Zoom។"
+)
+
+
+def _demo_recommendations(loader: "_Loader", period: ReportingPeriod, made) -> None:
+    """The meeting of 17 July 2024 on 2024S1 (at the ministry, the provincial departments by Zoom, the 66 NGOs'
+    directors), its six recommendations with owner and deadline, and their progress notes dated in 2024S2."""
+    if Meeting.objects.filter(period=period, held_on=MEETING).exists():
+        return
+    admin, head = loader.users["admin"], loader.users["head"]
     # Agreements that ended during 2024S1: the ones the meeting's recommendation 5 spoke of.
     lapsed = [row for _n, row in made if row["archetype"] in {"lapsed_renewed", "expired_2024"}
               and row["agreements"][0].valid_to <= semester_bounds(2024, 1)[1]]
     renewed = [row for row in lapsed if len(row["agreements"]) > 1]
     new = [row for _n, row in made if row["archetype"] == "new_2024s2"]
     counts = {"lapsed": len(lapsed), "renewed": len(renewed), "not_renewed": len(lapsed) - len(renewed), "new": len(new)}
-    for number, (text_km, text_en, status, notes) in enumerate(JULY_2024_RECOMMENDATIONS, start=1):
-        if MeetingRecommendation.objects.filter(period=period, number=number).exists():
-            continue
-        recommendation = MeetingRecommendation(
-            period=period, number=number, meeting_date=MEETING, text_km=text_km, text_en=text_en, status=status,
-            follow_up_notes=notes.format(**{key: khmer_digits(value) for key, value in counts.items()}),
+    meeting = meeting_services.meeting_save(
+        user=admin, ngos=NGO.objects.all(), departments=meeting_services.provincial_departments(),
+        fields={"period": period, "held_on": MEETING, "mode": MeetingMode.BOTH, "place_km": MEETING_PLACE[0],
+                "place_en": MEETING_PLACE[1], "chair_km": MEETING_CHAIR[0], "chair_en": MEETING_CHAIR[1],
+                "notes": MEETING_NOTES},
+    )
+    for number, ((text_km, text_en, _status, notes), (owner, deadline, progress)) in enumerate(
+        zip(JULY_2024_RECOMMENDATIONS, JULY_2024_FOLLOW_UP, strict=True), start=1,
+    ):
+        recommendation = meeting_services.recommendation_save(
+            user=admin, meeting=meeting, fields={"number": number, "text_km": text_km, "text_en": text_en,
+                                                 "owner": loader.departments[owner], "deadline": deadline},
         )
-        recommendation.full_clean()
-        recommendation.save()
+        author = head if owner == DEMO_HEAD_DEPARTMENT else admin
+        for noted_on, status in progress:
+            meeting_services.recommendation_note_add(
+                user=author, recommendation=recommendation, noted_on=noted_on, status=status,
+                text=notes.format(**{key: khmer_digits(value) for key, value in counts.items()}),
+            )
+
+
+# Lessons taken into the register from the reports (after the visits of recommendation 4): the phrase of the
+# report's lessons learned (reports/demo_data/narratives.py LESSONS, by position), its theme and where it stands.
+DEMO_LESSONS = [(0, LessonTheme.PLANNING, LessonStatus.SHARED), (1, LessonTheme.INCLUSION, LessonStatus.NOTED),
+                (2, LessonTheme.MODEL_VILLAGES, LessonStatus.ADOPTED), (3, LessonTheme.MAINTENANCE, LessonStatus.ADOPTED),
+                (4, LessonTheme.PLANNING, LessonStatus.NOTED)]
+
+
+def _demo_lessons(loader: "_Loader") -> None:
+    """A lesson per phrase, from one accepted 2024S1 report and one accepted 2024S2 report (Khmer and English)."""
+    if Lesson.objects.exists():
+        return
+    officer = loader.users["officer"]
+    accepted = (ProgressReport.objects.filter(status=ReportStatus.ACCEPTED, period__year=2024)
+                .select_related("agreement").prefetch_related("agreement__sectors").order_by("period__half", "ngo__name_en"))
+    for position, theme, status in DEMO_LESSONS:
+        for half, lang in ((1, "km"), (2, "en")):
+            phrase = LESSONS[lang][position]
+            report = next((r for r in accepted if r.period.half == half and phrase in r.lessons_learned), None)
+            if report is None:
+                continue
+            sectors = list(report.agreement.sectors.all())
+            lesson_services.lesson_save(user=officer, report=report, fields={
+                "title": phrase.rstrip("។."), "text": report.lessons_learned, "theme": theme, "status": status,
+                "sector": sectors[0] if sectors else None,
+            })

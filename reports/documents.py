@@ -40,7 +40,8 @@ from mrd_ngo import versions
 from reports import rules
 from reports.choices import BuildState, DocumentKind
 from reports.models import (
-    DocumentClosing, IndicatorValue, MeetingRecommendation, ProgressReport, ReportingPeriod, SummaryDocument,
+    DocumentClosing, IndicatorValue, Lesson, Meeting, MeetingRecommendation, ProgressReport, RecommendationNote,
+    ReportingPeriod, SummaryDocument,
 )
 from reports.semesters import previous_semester
 from reports.summary.data import SUMMARY_FORMAT
@@ -84,6 +85,9 @@ def _sources(period: ReportingPeriod) -> list:
         Agreement.sectors.through.objects.all(),
         NGO.objects.all(),
         MeetingRecommendation.objects.all(),
+        Meeting.objects.all(),
+        RecommendationNote.objects.all(),
+        Lesson.objects.filter(report__period__in=periods),
         CoverageRate.objects.all(),
         Province.objects.all(),
         Sector.objects.all(),

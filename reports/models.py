@@ -11,11 +11,13 @@ from django.utils import timezone
 from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
-from agreements.models import Agreement, Indicator, NGO, Province, Village
+from agreements.models import NGO, Agreement, Department, Indicator, Province, Sector, Village, search_terms
 from mrd_ngo.access import RestrictedQuerySet
+from mrd_ngo.khmer import normalize_khmer
 from reports import rules
 from reports.choices import (
-    BuildState, ChallengeTheme, DocumentKind, NarrativeLanguage, RecommendationStatus, ReportStatus,
+    BuildState, ChallengeTheme, DocumentKind, LessonStatus, LessonTheme, MeetingMode, NarrativeLanguage,
+    RecommendationStatus, ReportStatus,
 )
 from reports.semesters import parse_period_code, period_code, semester_bounds
 
@@ -285,34 +287,239 @@ class IndicatorValue(models.Model):
         return f"{self.indicator} {self.province}: {self.value}"
 
 
-class MeetingRecommendation(models.Model):
-    """A recommendation of a semester review meeting, and how its follow-up stands."""
+class MeetingQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        """Meetings are the ministry's, held with every province: every reader sees them (the NGOs that
+        attended are shown through `NGO.objects.visible_to`, reports/meetings.py)."""
+        return Q()
 
-    period = models.ForeignKey(
-        ReportingPeriod, on_delete=models.PROTECT, related_name="recommendations", verbose_name=_("semester reviewed"),
+    def in_department(self, department_id: int) -> Q:
+        """Any head records meetings (the permission decides); no department owns one."""
+        return Q()
+
+
+# The meeting's own fields; who attended (the many-to-many rows) is told by the attendance events below.
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class Meeting(models.Model):
+    """A semester review meeting of the ministry with the NGOs: when, where, how, who attended, and the
+    recommendations it made (followed up until the next meeting)."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.PROTECT, related_name="meetings",
+                               verbose_name=_("semester reviewed"))
+    held_on = models.DateField(_("date of the meeting"))
+    place_km = models.CharField(_("place (Khmer)"), max_length=200, blank=True)
+    place_en = models.CharField(_("place (English)"), max_length=200, blank=True)
+    mode = models.CharField(_("held"), max_length=12, choices=MeetingMode.choices, default=MeetingMode.IN_PERSON)
+    chair_km = models.CharField(_("chaired by (Khmer)"), max_length=200, blank=True)
+    chair_en = models.CharField(_("chaired by (English)"), max_length=200, blank=True)
+    notes = models.TextField(_("notes of the discussion"), blank=True)
+    ngos = models.ManyToManyField(NGO, blank=True, related_name="meetings_attended", verbose_name=_("NGOs that attended"))
+    departments = models.ManyToManyField(
+        Department, blank=True, related_name="meetings_attended", verbose_name=_("provincial departments that attended"),
     )
-    meeting_date = models.DateField(_("meeting date"))
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+")
+    # Optimistic locking: a save must name the version it started from (two people editing the minutes).
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = MeetingQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-held_on", "-pk"]
+        verbose_name = _("meeting")
+        verbose_name_plural = _("meetings")
+        constraints = [
+            models.CheckConstraint(condition=~Q(place_km="") | ~Q(place_en=""), name="meeting_has_a_place"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.held_on:%Y-%m-%d} ({self.period})"
+
+    def get_absolute_url(self) -> str:
+        return reverse("reports:meeting_detail", args=[self.pk])
+
+    @property
+    def place(self) -> str:
+        first, second = (self.place_en, self.place_km) if get_language() == "en" else (self.place_km, self.place_en)
+        return first or second
+
+    @property
+    def chair(self) -> str:
+        first, second = (self.chair_en, self.chair_km) if get_language() == "en" else (self.chair_km, self.chair_en)
+        return first or second
+
+
+@pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+class MeetingNGO(Meeting.ngos.through):
+    """An NGO recorded as attending a meeting (the many-to-many row), tracked for the audit trail."""
+
+    class Meta:
+        proxy = True
+
+
+@pghistory.track(pghistory.InsertEvent("add"), pghistory.DeleteEvent("remove"), obj_field=None)
+class MeetingDepartment(Meeting.departments.through):
+    """A provincial department recorded as attending a meeting, tracked for the audit trail."""
+
+    class Meta:
+        proxy = True
+
+
+class MeetingRecommendationQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        """Recommendations are the ministry's: every reader sees them."""
+        return Q()
+
+    def in_department(self, department_id: int) -> Q:
+        """A recommendation is followed up by the department that owns it (`followed_up_by`)."""
+        return Q(owner_id=department_id)
+
+    def followed_up_by(self, user) -> "MeetingRecommendationQuerySet":
+        """Recommendations `user` may record progress on: all for administrators, their department's for a
+        department head (the review rule of mrd_ngo/access.py), none otherwise."""
+        return self.reviewable_by(user)
+
+    def still_open(self) -> "MeetingRecommendationQuerySet":
+        """Not started or in progress (neither done nor dropped)."""
+        return self.filter(status__in=RecommendationStatus.still_open())
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class MeetingRecommendation(models.Model):
+    """A recommendation of a semester review meeting: what, who owns it (a department), by when, and how it stands."""
+
+    meeting = models.ForeignKey(Meeting, on_delete=models.CASCADE, related_name="recommendations", verbose_name=_("meeting"))
     number = models.PositiveSmallIntegerField(_("number"))
     text_km = models.TextField(_("recommendation (Khmer)"), blank=True)
     text_en = models.TextField(_("recommendation (English)"), blank=True)
+    # Null only for recommendations recorded before owners existed (the form requires one).
+    owner = models.ForeignKey(Department, on_delete=models.PROTECT, null=True, blank=True, related_name="recommendations",
+                              verbose_name=_("owner"))
+    deadline = models.DateField(_("deadline"), null=True, blank=True)
     status = models.CharField(_("status"), max_length=20, choices=RecommendationStatus.choices, default=RecommendationStatus.OPEN)
-    follow_up_notes = models.TextField(_("follow-up notes"), blank=True)
+    version = models.PositiveIntegerField(default=1)
     updated_at = models.DateTimeField(auto_now=True)
 
+    objects = MeetingRecommendationQuerySet.as_manager()
+
     class Meta:
-        ordering = ["period__year", "period__half", "number"]
+        ordering = ["meeting__held_on", "meeting_id", "number"]
         verbose_name = _("meeting recommendation")
         verbose_name_plural = _("meeting recommendations")
-        constraints = [models.UniqueConstraint(fields=["period", "number"], name="recommendation_number_unique")]
+        constraints = [
+            models.UniqueConstraint(fields=["meeting", "number"], name="recommendation_number_unique_per_meeting",
+                                    violation_error_message=_("This meeting already has a recommendation with this number.")),
+            models.CheckConstraint(condition=Q(number__gte=1), name="recommendation_number_positive"),
+            models.CheckConstraint(condition=~Q(text_km="") | ~Q(text_en=""), name="recommendation_has_a_text"),
+        ]
 
     def __str__(self) -> str:
-        return f"{self.period} #{self.number}"
+        return f"{self.meeting} #{self.number}"
 
     @property
     def text(self) -> str:
         """The text in the active language, falling back to the other one."""
         first, second = (self.text_en, self.text_km) if get_language() == "en" else (self.text_km, self.text_en)
         return first or second
+
+    @property
+    def is_open(self) -> bool:
+        return self.status in RecommendationStatus.still_open()
+
+    def is_overdue(self, today: datetime.date | None = None) -> bool:
+        """Still open after its deadline."""
+        return self.is_open and self.deadline is not None and self.deadline < (today or timezone.localdate())
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent())
+class RecommendationNote(models.Model):
+    """A dated note of progress on a recommendation: who wrote it, what happened and when (and the status it set)."""
+
+    recommendation = models.ForeignKey(MeetingRecommendation, on_delete=models.CASCADE, related_name="notes",
+                                       verbose_name=_("recommendation"))
+    noted_on = models.DateField(_("date"))
+    text = models.TextField(_("progress"))
+    status = models.CharField(_("status set"), max_length=20, choices=RecommendationStatus.choices, blank=True)
+    written_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.PROTECT, null=True, blank=True,
+                                   related_name="+", verbose_name=_("written by"))
+    written_at = models.DateTimeField(_("written at"), default=timezone.now)
+
+    class Meta:
+        ordering = ["noted_on", "pk"]
+        verbose_name = _("progress note")
+        verbose_name_plural = _("progress notes")
+        constraints = [models.CheckConstraint(condition=~Q(text=""), name="recommendation_note_has_text")]
+
+    def __str__(self) -> str:
+        return f"{self.recommendation} {self.noted_on}"
+
+
+class LessonQuerySet(RestrictedQuerySet):
+    def in_province(self, province_id: int) -> Q:
+        """A lesson is seen in a province exactly when its source report is (its agreement covers the province)."""
+        covered = Agreement.provinces.through.objects.filter(agreement_id=OuterRef("report__agreement_id"),
+                                                             province_id=province_id)
+        return Q(Exists(covered))
+
+    def search(self, query: str) -> "LessonQuerySet":
+        """Lessons whose title, text, NGO or sector holds every word of `query` (Khmer or Latin, spellings folded)."""
+        condition = Q()
+        for term in search_terms(query):
+            condition &= Q(search_text__contains=term)
+        return self.filter(condition)
+
+    def from_period(self, period: ReportingPeriod) -> "LessonQuerySet":
+        """Lessons taken from the reports of `period`."""
+        return self.filter(report__period=period)
+
+
+@pghistory.track(pghistory.InsertEvent(), pghistory.UpdateEvent(), pghistory.DeleteEvent(), exclude=["search_text"])
+class Lesson(models.Model):
+    """A lesson learned, taken by staff from an NGO's report (the source kept), tagged and followed to adoption."""
+
+    report = models.ForeignKey(ProgressReport, on_delete=models.PROTECT, related_name="lessons",
+                               verbose_name=_("source report"))
+    title = models.CharField(_("lesson"), max_length=200)
+    text = models.TextField(_("what was learned"))
+    sector = models.ForeignKey(Sector, on_delete=models.PROTECT, null=True, blank=True, related_name="lessons",
+                               verbose_name=_("sector"), help_text=_("Leave empty for a lesson about every sector."))
+    theme = models.CharField(_("theme"), max_length=20, choices=LessonTheme.choices)
+    status = models.CharField(_("status"), max_length=10, choices=LessonStatus.choices, default=LessonStatus.NOTED)
+    search_text = models.TextField(editable=False, default="")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True,
+                                   related_name="+", verbose_name=_("taken by"))
+    version = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(_("taken on"), auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    objects = LessonQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        verbose_name = _("lesson learned")
+        verbose_name_plural = _("lessons learned")
+        constraints = [
+            models.CheckConstraint(condition=~Q(title=""), name="lesson_has_a_title"),
+            models.CheckConstraint(condition=~Q(text=""), name="lesson_has_a_text"),
+        ]
+
+    def __str__(self) -> str:
+        return self.title
+
+    def make_search_text(self) -> str:
+        """What the search box looks through, folded (reports/models.py `LessonQuerySet.search`)."""
+        ngo = self.report.ngo
+        parts = [self.title, self.text, ngo.name_km, ngo.name_en, ngo.acronym]
+        if self.sector_id:
+            parts += [self.sector.name_km, self.sector.name_en]
+        return normalize_khmer("\n".join(part for part in parts if part))
+
+    def save(self, *args, **kwargs):
+        self.search_text = self.make_search_text()
+        if kwargs.get("update_fields") is not None:
+            kwargs["update_fields"] = {*kwargs["update_fields"], "search_text"}
+        super().save(*args, **kwargs)
 
 
 class SummaryDocumentQuerySet(models.QuerySet):

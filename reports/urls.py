@@ -1,7 +1,9 @@
 """URLs of the reports app: progress reports (views.py) and the semester summary (summary_views.py)."""
 from django.urls import path, register_converter
 
-from reports import issue_views, narrative_views, province_views, report_pdf, slides_views, summary_views, views
+from reports import (
+    issue_views, meeting_views, narrative_views, province_views, report_pdf, slides_views, summary_views, views,
+)
 from reports.converters import PeriodCodeConverter
 
 register_converter(PeriodCodeConverter, "period")
@@ -50,4 +52,17 @@ urlpatterns = [
          name="province_document_status"),
     path("reports/<period:period>/slides/", slides_views.summary_slides, name="summary_slides"),
     path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
+    # The semester review meeting, its recommendations and their progress (reports/meeting_views.py).
+    path("meetings/", meeting_views.meeting_list, name="meeting_list"),
+    path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
+    path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
+    path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
+    path("meetings/<int:pk>/minutes.pdf", meeting_views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("meetings/<int:pk>/recommendations/new/", meeting_views.recommendation_create, name="recommendation_create"),
+    path("recommendations/<int:pk>/edit/", meeting_views.recommendation_edit, name="recommendation_edit"),
+    path("recommendations/<int:pk>/progress/", meeting_views.recommendation_note, name="recommendation_note"),
+    # The lessons-learned register.
+    path("lessons/", meeting_views.lesson_list, name="lesson_list"),
+    path("lessons/new/", meeting_views.lesson_create, name="lesson_create"),
+    path("lessons/<int:pk>/edit/", meeting_views.lesson_edit, name="lesson_edit"),
 ]

@@ -137,6 +137,32 @@ class AgreementFlagFactory(factory.django.DjangoModelFactory):
 
 # ---- Semester summary (issue 5) -------------------------------------------------------------------
 
+def _meeting_for(period, held_on):
+    from reports.models import Meeting
+
+    period = period or ReportingPeriodFactory()
+    return Meeting.objects.filter(period=period, held_on=held_on).first() or MeetingFactory(period=period, held_on=held_on)
+
+
+class RecommendationNoteFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.RecommendationNote"
+
+    recommendation = factory.SubFactory("tests.factories.MeetingRecommendationFactory")
+    noted_on = datetime.date(2024, 9, 1)
+    text = factory.Sequence(lambda n: f"Progress {n}")
+
+
+class LessonFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.Lesson"
+
+    report = factory.SubFactory("tests.factories.ProgressReportFactory", status="accepted")
+    title = factory.Sequence(lambda n: f"Lesson {n}")
+    text = "Water committees that collect a small fee keep their wells working."
+    theme = "maintenance"
+
+
 class CoverageRateFactory(factory.django.DjangoModelFactory):
     class Meta:
         model = "agreements.CoverageRate"
@@ -148,12 +174,29 @@ class CoverageRateFactory(factory.django.DjangoModelFactory):
     source = "Test figures"
 
 
+class MeetingFactory(factory.django.DjangoModelFactory):
+    class Meta:
+        model = "reports.Meeting"
+
+    period = factory.SubFactory(ReportingPeriodFactory)
+    held_on = datetime.date(2024, 7, 17)
+    place_km = "ក្រសួងអភិវឌ្ឍន៍ជនបទ"
+    place_en = "Ministry of Rural Development"
+    mode = "both"
+
+
 class MeetingRecommendationFactory(factory.django.DjangoModelFactory):
+    """A recommendation; `period` (and `meeting_date`) put it in the one meeting of that semester and day."""
+
     class Meta:
         model = "reports.MeetingRecommendation"
 
-    period = factory.SubFactory(ReportingPeriodFactory)
-    meeting_date = datetime.date(2024, 7, 17)
+    class Params:
+        period = None
+        meeting_date = datetime.date(2024, 7, 17)
+
+    meeting = factory.LazyAttribute(lambda o: _meeting_for(o.period, o.meeting_date))
+    deadline = datetime.date(2024, 12, 31)
     number = factory.Sequence(lambda n: n + 1)
     text_km = factory.Sequence(lambda n: f"អនុសាសន៍សាកល្បង {n}")
     text_en = factory.Sequence(lambda n: f"Test recommendation {n}")

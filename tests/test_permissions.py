@@ -16,8 +16,8 @@ from django.utils import translation
 from reports.choices import ReportStatus
 from reports.content import ReportContent
 from tests.factories import (
-    AgreementFactory, AgreementFlagFactory, CoverageRateFactory, IndicatorValueFactory, ProgressReportFactory,
-    ReportingPeriodFactory, UserFactory, VillageFactory,
+    HEAD_DEPARTMENT, AgreementFactory, AgreementFlagFactory, CoverageRateFactory, IndicatorValueFactory, LessonFactory,
+    MeetingRecommendationFactory, ProgressReportFactory, ReportingPeriodFactory, UserFactory, VillageFactory,
 )
 from tests.worker import download_document
 
@@ -55,9 +55,15 @@ def world(siem_reap, battambang, admin_user):
     draft_there = ProgressReportFactory(agreement=there, period=period)
     IndicatorValueFactory(report=draft_there, province=battambang)
     flag = AgreementFlagFactory(agreement=here, follow_up_by=admin_user, flagged_by=admin_user)
+    # A meeting on the semester, its recommendation owned by the head's department, a lesson from the report here.
+    from agreements.models import Department
+
+    recommendation = MeetingRecommendationFactory(period=period, owner=Department.objects.get(code=HEAD_DEPARTMENT))
+    lesson = LessonFactory(report=draft_here)
     return {"period": period, "here": here, "there": there, "report_here": draft_here, "report_there": draft_there,
             "flag": flag, "village": VillageFactory(province=siem_reap),
-            "coverage": CoverageRateFactory(province=siem_reap, year=2024)}
+            "coverage": CoverageRateFactory(province=siem_reap, year=2024),
+            "meeting": recommendation.meeting, "recommendation": recommendation, "lesson": lesson}
 
 
 def submitted(report):
@@ -225,6 +231,23 @@ def cases(w):
         ("summary_issue", reverse("reports:summary_issue", args=[period]), "get", expect(provincial=403, officer=403)),
         ("summary_issued_pdf", reverse("reports:summary_issued_pdf", args=[999999]), "get",
          expect(provincial=403, officer=403, head=404, admin=404)),
+        # The review meeting (reports/meetings.py): every reader reads it and prints its minutes; department heads
+        # and administrators record it; progress is noted by the owner department's head (not another head) or
+        # an administrator. Lessons: every reader searches them; the ministry's staff (not provincial officers) keep them.
+        ("meeting_list", reverse("reports:meeting_list"), "get", expect()),
+        ("meeting_detail", reverse("reports:meeting_detail", args=[w["meeting"].pk]), "get", expect()),
+        ("meeting_minutes_pdf", reverse("reports:meeting_minutes_pdf", args=[w["meeting"].pk]) + "?lang=en", "get", expect()),
+        ("meeting_create", reverse("reports:meeting_create"), "get", expect(provincial=403, officer=403)),
+        ("meeting_edit", reverse("reports:meeting_edit", args=[w["meeting"].pk]), "get", expect(provincial=403, officer=403)),
+        ("recommendation_create", reverse("reports:recommendation_create", args=[w["meeting"].pk]), "get",
+         expect(provincial=403, officer=403)),
+        ("recommendation_edit", reverse("reports:recommendation_edit", args=[w["recommendation"].pk]), "get",
+         expect(provincial=403, officer=403)),
+        ("recommendation_note", reverse("reports:recommendation_note", args=[w["recommendation"].pk]), "get",
+         expect(provincial=403, officer=403, other_head=403)),
+        ("lesson_list", reverse("reports:lesson_list") + "?q=water", "get", expect()),
+        ("lesson_create", reverse("reports:lesson_create") + f"?report={rh}", "get", expect(provincial=403)),
+        ("lesson_edit", reverse("reports:lesson_edit", args=[w["lesson"].pk]), "get", expect(provincial=403)),
         # Django admin: administrators only
         ("admin", "/admin/", "get", {"anonymous": 302, "no_role": 302, "provincial": 302, "officer": 302, "head": 302,
                                      "admin": 200}),  # 302: to the admin's own login page

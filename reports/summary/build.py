@@ -102,4 +102,5 @@ def _build(period: ReportingPeriod, scope: Scope) -> SemesterSummary:
         model_villages_not_reached=sections.model_villages_not_reached(facts, model_villages),
         coverage_national=sections.national_coverage(period),
         narratives=narratives(period, scope, facts, sectors),
+        lessons=sections.lessons(period, scope),
     )

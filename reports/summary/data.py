@@ -14,7 +14,7 @@ from django.utils.translation import get_language
 from django.utils.translation import gettext_lazy as _
 
 from mrd_ngo.khmer import khmer_digits
-from reports.choices import RecommendationStatus, ReportStatus
+from reports.choices import LessonStatus, LessonTheme, RecommendationStatus, ReportStatus
 
 if TYPE_CHECKING:
     from reports.summary.narratives import SummaryNarratives
@@ -29,7 +29,8 @@ CENT = Decimal("0.01")
 #: the national coverage (issue 14).
 #: Also the province's code in the coverage rows (the map of the provinces, issue 14).
 #: 4: narratives consolidated, in their language (issue 15), with the above.
-SUMMARY_FORMAT = 4
+#: 5: recommendations with owner, deadline and progress notes; the lessons register (issue 15).
+SUMMARY_FORMAT = 5
 
 
 def percent(part, whole) -> Decimal | None:
@@ -385,16 +386,51 @@ class AgreementLists:
 
 
 @dataclass(frozen=True)
+class ProgressNoteRow:
+    """Section 8: one dated note of progress on a recommendation (reports/meetings.py)."""
+
+    noted_on: datetime.date
+    text: str
+    written_by: str
+
+
+@dataclass(frozen=True)
 class RecommendationRow:
     number: int
     text: Name
     status: str  # a RecommendationStatus value
-
-    follow_up_notes: str
+    owner: Name | None = None
+    deadline: datetime.date | None = None
+    notes: tuple[ProgressNoteRow, ...] = ()
 
     @property
     def status_label(self) -> str:
         return RecommendationStatus(self.status).label
+
+    @property
+    def follow_up_notes(self) -> str:
+        """The progress notes as one text, each with its date (the workbook's column)."""
+        return "\n".join(f"{note.noted_on.isoformat()}: {note.text}" for note in self.notes)
+
+
+@dataclass(frozen=True)
+class LessonRow:
+    """Section 10: a lesson of the register taken from a report of the semester."""
+
+    title: str
+    text: str
+    ngo: Name
+    sector: Name | None  # None: every sector
+    theme: str  # a LessonTheme value
+    status: str  # a LessonStatus value
+
+    @property
+    def theme_label(self) -> str:
+        return LessonTheme(self.theme).label
+
+    @property
+    def status_label(self) -> str:
+        return LessonStatus(self.status).label
 
 
 @dataclass(frozen=True)
@@ -404,6 +440,7 @@ class RecommendationGroup:
     semester: Semester
     meeting_date: datetime.date
     recommendations: tuple[RecommendationRow, ...]
+    place: Name | None = None
 
 
 @dataclass(frozen=True)
@@ -439,6 +476,7 @@ class SemesterSummary:
     model_villages_not_reached: tuple[ModelVillageRow, ...] = ()
     coverage_national: NationalCoverage | None = None
     narratives: SummaryNarratives | None = None  # section 6, consolidated (reports/summary/narratives.py)
+    lessons: tuple[LessonRow, ...] = ()  # section 10, the lessons-learned register (reports/lessons.py)
 
     @property
     def is_national(self) -> bool:

@@ -2,7 +2,8 @@
 
 1 headline figures and the reports not yet accepted, 2 results by sector and indicator, 3 by
 province, 4 model villages, 5 water and sanitation coverage, 6 challenges and lessons learned,
-7 agreements, 8 recommendations, 9 change since the previous semester (the figures of 1, and 2).
+7 agreements, 8 recommendations, 9 change since the previous semester (the figures of 1, and 2), 10 the
+lessons-learned register.
 """
 from __future__ import annotations
 
@@ -10,18 +11,18 @@ import statistics
 from collections import defaultdict
 from decimal import Decimal
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, F, OuterRef, Prefetch, Subquery
 from django.utils.translation import gettext_lazy as _
 
 from agreements.choices import AgreementStatus
 from agreements.models import Agreement, CoverageRate
 from reports import rules
 from reports.choices import ReportStatus
-from reports.models import MeetingRecommendation, ReportingPeriod
+from reports.models import Lesson, MeetingRecommendation, RecommendationNote, ReportingPeriod
 from reports.semesters import next_semester, previous_semester, semester_bounds
 from reports.summary.data import (
     CENT, ZERO, AgreementLists, AgreementRow, Change, CoverageRow, Experience, FigureRow, Headline, IndicatorHeading,
-    IndicatorResult, ModelVillageRow, Name, NationalCoverage, ProvinceResult, ProvinceRow, RecommendationGroup, RecommendationRow, ReportGap, Semester,
+    IndicatorResult, LessonRow, ModelVillageRow, Name, NationalCoverage, ProgressNoteRow, ProvinceResult, ProvinceRow, RecommendationGroup, RecommendationRow, ReportGap, Semester,
     SectorExperiences, SectorResult, VillageContribution, VillageResult,
 )
 from reports.summary.queries import PeriodFacts, Scope
@@ -383,15 +384,44 @@ def agreement_lists(period: ReportingPeriod, scope: Scope) -> AgreementLists:
 
 
 def recommendations(period: ReportingPeriod, previous: ReportingPeriod | None) -> tuple[RecommendationGroup, ...]:
-    """Section 8: recommendations of the meetings on the previous semester and on this one."""
+    """Section 8: recommendations of the meetings on the previous semester and on this one, with their owner,
+    deadline, status and dated progress notes (three queries)."""
     periods = [p for p in (previous, period) if p is not None]
-    groups: dict[tuple, list] = {}
-    for rec in MeetingRecommendation.objects.filter(period__in=periods).select_related("period").order_by(
-        "period__year", "period__half", "meeting_date", "number"
-    ):
-        groups.setdefault((rec.period.code, rec.meeting_date), [rec.period, []])[1].append(
-            RecommendationRow(rec.number, Name(rec.text_km, rec.text_en), rec.status, rec.follow_up_notes)
+    recs = list(
+        MeetingRecommendation.objects.filter(meeting__period__in=periods)
+        .select_related("meeting__period", "owner").prefetch_related(
+            Prefetch("notes", queryset=RecommendationNote.objects.select_related("written_by").order_by("noted_on", "pk"))
+        ).order_by("meeting__period__year", "meeting__period__half", "meeting__held_on", "meeting_id", "number")
+    )
+    groups: dict[int, list] = {}
+    for rec in recs:
+        meeting = rec.meeting
+        owner = Name(rec.owner.name_km, rec.owner.name_en) if rec.owner else None
+        notes = tuple(
+            ProgressNoteRow(note.noted_on, note.text,
+                            (note.written_by.get_full_name() or note.written_by.username) if note.written_by else "")
+            for note in rec.notes.all()
+        )
+        groups.setdefault(meeting.pk, [meeting, []])[1].append(
+            RecommendationRow(rec.number, Name(rec.text_km, rec.text_en), rec.status, owner, rec.deadline, notes)
         )
     return tuple(
-        RecommendationGroup(semester_of(p), meeting_date, tuple(items)) for (_code, meeting_date), (p, items) in groups.items()
+        RecommendationGroup(semester_of(meeting.period), meeting.held_on, tuple(items), Name(meeting.place_km, meeting.place_en))
+        for meeting, items in groups.values()
+    )
+
+
+# ---- 10. Lessons-learned register ------------------------------------------------------------------
+
+
+def lessons(period: ReportingPeriod, scope: Scope) -> tuple[LessonRow, ...]:
+    """Section 10: the lessons of the register taken from this semester's reports (in scope), by sector then theme."""
+    rows = scope.restrict(Lesson.objects.from_period(period)).values(
+        "title", "text", "theme", "status", "report__ngo__name_km", "report__ngo__name_en", "sector__name_km",
+        "sector__name_en", "sector__order",
+    ).order_by(F("sector__order").asc(nulls_last=True), "theme", "title")
+    return tuple(
+        LessonRow(r["title"], r["text"], name_of(r, "report__ngo__"),
+                  name_of(r, "sector__") if r["sector__name_km"] or r["sector__name_en"] else None, r["theme"], r["status"])
+        for r in rows
     )

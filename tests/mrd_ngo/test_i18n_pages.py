@@ -31,7 +31,7 @@ from agreements.models import NGO, Agreement, AgreementFlag, CoverageRate
 from mrd_ngo.khmer import format_date, format_number
 from reports.choices import ReportStatus
 from reports.content import NARRATIVES
-from reports.models import MeetingRecommendation, ProgressReport, ReportingPeriod
+from reports.models import Lesson, Meeting, MeetingRecommendation, ProgressReport, ReportingPeriod
 from reports.services import agreement_in_force
 from tests.factories import NGOFactory
 
@@ -146,7 +146,11 @@ def data_values() -> list[str]:
     for rate in CoverageRate.objects.all():
         values.add(rate.source)
     for recommendation in MeetingRecommendation.objects.all():
-        values.update([recommendation.text_km, recommendation.follow_up_notes])
+        values.update([recommendation.text_km, *recommendation.notes.values_list("text", flat=True)])
+    for meeting in Meeting.objects.all():
+        values.update([meeting.place_km, meeting.place_en, meeting.chair_km, meeting.chair_en, meeting.notes])
+    for lesson in Lesson.objects.all():
+        values.update([lesson.title, lesson.text])
     for user in get_user_model().objects.all():
         values.update([user.username, user.get_full_name(), user.email, user.first_name, user.last_name])
     for period in ReportingPeriod.objects.all():
@@ -314,6 +318,11 @@ PAGES = {
         reverse("reports:detail", args=[report_in(ReportStatus.SUBMITTED).pk])),
     ("head", "summary"): lambda c: c.get(reverse("reports:summary", kwargs={"period": "2024S1"})),
     ("head", "forbidden"): lambda c: c.get(reverse("agreements:ngo_create")),
+    ("head", "meeting"): lambda c: c.get(reverse("reports:meeting_detail", args=[Meeting.objects.get().pk])),
+    ("head", "meetings"): lambda c: c.get(reverse("reports:meeting_list")),
+    ("head", "progress note form"): lambda c: c.get(reverse("reports:recommendation_note", args=[
+        MeetingRecommendation.objects.filter(owner__code="water-supply").first().pk])),
+    ("head", "lessons register"): lambda c: c.get(reverse("reports:lesson_list")),
     ("head", "report returned without a comment"): lambda c: c.post(
         reverse("reports:return", args=[report_in(ReportStatus.SUBMITTED).pk]), {"comment": ""}),
     ("officer", "report form"): lambda c: c.get(reverse("reports:edit", args=[report_in(ReportStatus.DRAFT).pk])),

@@ -102,13 +102,15 @@ def test_demo_tells_the_story_of_the_july_2024_meeting(demo):
     assert mid_semester.exists(), "a renewal inside 2024S1"
     # No agreement pinned to the loading day runs for a decade.
     assert Agreement.objects.filter(valid_to__gt=datetime.date(2030, 12, 31)).count() == 0
-    recommendations = MeetingRecommendation.objects.filter(period__year=2024, period__half=1)
+    recommendations = MeetingRecommendation.objects.filter(meeting__period__year=2024, meeting__period__half=1)
     assert recommendations.count() == 6
-    assert set(recommendations.values_list("meeting_date", flat=True)) == {datetime.date(2024, 7, 17)}
+    assert set(recommendations.values_list("meeting__held_on", flat=True)) == {datetime.date(2024, 7, 17)}
     assert {r.status for r in recommendations} <= set(RecommendationStatus.values)
-    # Followed up in 2024S2: each note is dated after the meeting or says so.
+    # Each has an owner and a deadline, and was followed up in 2024S2 (notes dated then, saying so).
     for recommendation in recommendations:
-        assert "២០២៤" in recommendation.follow_up_notes
+        assert recommendation.owner is not None and recommendation.deadline is not None
+        notes = list(recommendation.notes.all())
+        assert notes and all(datetime.date(2024, 7, 1) <= n.noted_on <= end_2024 and "២០២៤" in n.text for n in notes)
 
 
 def test_demo_people_and_narratives_read_like_real_ones(demo):

@@ -24,6 +24,7 @@ from tests.factories import (
     CoverageRateFactory,
     IndicatorValueFactory,
     MeetingRecommendationFactory,
+    RecommendationNoteFactory,
     NGOFactory,
     ProgressReportFactory,
     ReportingPeriodFactory,
@@ -124,8 +125,9 @@ def known_semester() -> SimpleNamespace:
     CoverageRateFactory(province=p.kampot, year=2022, water_supply_pct=55, sanitation_pct=58)
     CoverageRateFactory(province=p.kampot, year=2025, water_supply_pct=99, sanitation_pct=99)  # after the semester: ignored
 
-    MeetingRecommendationFactory(period=p.period, number=1, text_en="Plan with the departments.", status=RecommendationStatus.DONE,
-                                 follow_up_notes="Plans signed.")
+    done = MeetingRecommendationFactory(period=p.period, number=1, text_en="Plan with the departments.",
+                                        status=RecommendationStatus.DONE)
+    RecommendationNoteFactory(recommendation=done, noted_on=datetime.date(2024, 9, 30), text="Plans signed.")
     MeetingRecommendationFactory(period=p.period, number=2, text_en="Renew expired agreements.", status=RecommendationStatus.OPEN)
     MeetingRecommendationFactory(period=p.previous, number=1, text_en="Report by village.", status=RecommendationStatus.IN_PROGRESS)
     MeetingRecommendationFactory(period=ReportingPeriodFactory(year=2022, half=2), number=1, text_en="Too old to show.")

@@ -1,0 +1,316 @@
+"""Pages of the semester review meeting (list, detail, record, recommendations, progress notes, minutes PDF)
+and of the lessons-learned register. The rules are in reports/meetings.py, reports/lessons.py and
+mrd_ngo/access.py; the views only call them.
+
+The minutes PDF is built in the request: one meeting is two or three pages (about a second; measured in
+tests/reports/test_meeting_pdf.py), unlike the semester summary, which the worker builds.
+"""
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required, permission_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.core.paginator import Paginator
+from django.db.models import Count, Prefetch, Q
+from django.http import HttpResponse, HttpResponseBadRequest
+from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils import timezone, translation
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_GET
+
+from reports import lessons as lesson_services
+from reports import meetings as services
+from reports.choices import RecommendationStatus
+from reports.meeting_forms import LessonForm, LessonSearchForm, MeetingForm, NoteForm, RecommendationForm
+from reports.models import Lesson, Meeting, MeetingRecommendation, ProgressReport, RecommendationNote
+from reports.pdf import LANGUAGES, Edition, break_khmer_words, draft_edition, official_context, render_pdf
+
+
+def _show_errors(form, error: ValidationError) -> None:
+    """Put a service's refusal next to the fields it names (the rest above the form)."""
+    if hasattr(error, "error_dict"):
+        for field, errors in error.message_dict.items():
+            form.add_error(field if field in form.fields and field != "__all__" else None, errors)
+    else:
+        form.add_error(None, error)
+
+
+def _meetings(user):
+    return Meeting.objects.visible_to(user).select_related("period")
+
+
+def _recommendations_with_notes():
+    return MeetingRecommendation.objects.select_related("owner").prefetch_related(
+        Prefetch("notes", queryset=RecommendationNote.objects.select_related("written_by").order_by("noted_on", "pk"))
+    ).order_by("number")
+
+
+# ---- Meetings -----------------------------------------------------------------------------------
+
+
+@login_required
+@permission_required("reports.view_meeting", raise_exception=True)
+def meeting_list(request):
+    """Every meeting, newest first, with how its recommendations stand."""
+    open_statuses = RecommendationStatus.still_open()
+    meetings = _meetings(request.user).annotate(
+        recommendation_count=Count("recommendations", distinct=True),
+        open_count=Count("recommendations", filter=Q(recommendations__status__in=open_statuses), distinct=True),
+        ngo_count=Count("ngos", distinct=True),
+    )
+    return render(request, "reports/meeting_list.html", {
+        "meetings": meetings, "can_record": request.user.has_perm("reports.add_meeting"),
+    })
+
+
+@login_required
+@permission_required("reports.view_meeting", raise_exception=True)
+def meeting_detail(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    recommendations = list(_recommendations_with_notes().filter(meeting=meeting))
+    followed = set(MeetingRecommendation.objects.followed_up_by(request.user).filter(meeting=meeting)
+                   .values_list("pk", flat=True)) if request.user.has_perm("reports.add_recommendationnote") else set()
+    for rec in recommendations:
+        rec.may_follow_up = rec.pk in followed
+        rec.overdue = rec.is_overdue()
+    return render(request, "reports/meeting_detail.html", {
+        "meeting": meeting, "attendance": services.attendance(meeting, request.user), "recommendations": recommendations,
+        "can_edit": request.user.has_perm("reports.change_meeting"),
+        "can_add_recommendation": request.user.has_perm("reports.add_meetingrecommendation"),
+    })
+
+
+def _meeting_form_page(request, form, meeting=None, status=200):
+    return render(request, "reports/meeting_form.html", {"form": form, "meeting": meeting}, status=status)
+
+
+@login_required
+@permission_required("reports.add_meeting", raise_exception=True)
+def meeting_create(request):
+    if request.method != "POST":
+        return _meeting_form_page(request, MeetingForm())
+    form = MeetingForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            meeting = services.meeting_save(user=request.user, fields=data, ngos=data["ngos"],
+                                            departments=data["departments"])
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is recorded. Add its recommendations below."))
+            return redirect(meeting)
+    return _meeting_form_page(request, form, status=400)
+
+
+@login_required
+@permission_required("reports.change_meeting", raise_exception=True)
+def meeting_edit(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    if request.method != "POST":
+        return _meeting_form_page(request, MeetingForm(instance=meeting), meeting)
+    form = MeetingForm(request.POST, instance=Meeting.objects.get(pk=meeting.pk))
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.meeting_save(user=request.user, meeting=meeting, fields=data, ngos=data["ngos"],
+                                  departments=data["departments"], version=data.get("version"))
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The meeting is saved."))
+            return redirect(meeting)
+    return _meeting_form_page(request, form, meeting, status=400)
+
+
+# ---- Recommendations and their progress ---------------------------------------------------------
+
+
+def _recommendation_page(request, form, meeting, recommendation=None, status=200):
+    return render(request, "reports/meeting_recommendation_form.html",
+                  {"form": form, "meeting": meeting, "recommendation": recommendation}, status=status)
+
+
+@login_required
+@permission_required("reports.add_meetingrecommendation", raise_exception=True)
+def recommendation_create(request, pk):
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    if request.method != "POST":
+        return _recommendation_page(request, RecommendationForm(initial={"number": services.next_number(meeting)}), meeting)
+    form = RecommendationForm(request.POST)
+    if form.is_valid():
+        try:
+            services.recommendation_save(user=request.user, meeting=meeting, fields=form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The recommendation is added."))
+            return redirect(meeting.get_absolute_url() + "#recommendations")
+    return _recommendation_page(request, form, meeting, status=400)
+
+
+@login_required
+@permission_required("reports.change_meetingrecommendation", raise_exception=True)
+def recommendation_edit(request, pk):
+    recommendation = get_object_or_404(MeetingRecommendation.objects.visible_to(request.user).select_related("meeting"), pk=pk)
+    meeting = recommendation.meeting
+    if request.method != "POST":
+        return _recommendation_page(request, RecommendationForm(instance=recommendation), meeting, recommendation)
+    form = RecommendationForm(request.POST, instance=MeetingRecommendation.objects.get(pk=pk))
+    if form.is_valid():
+        try:
+            services.recommendation_save(user=request.user, meeting=meeting, recommendation=recommendation,
+                                         fields=form.cleaned_data, version=form.cleaned_data.get("version"))
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The recommendation is saved."))
+            return redirect(meeting.get_absolute_url() + f"#recommendation-{recommendation.pk}")
+    return _recommendation_page(request, form, meeting, recommendation, status=400)
+
+
+@login_required
+@permission_required("reports.add_recommendationnote", raise_exception=True)
+def recommendation_note(request, pk):
+    """Note progress on a recommendation: its owner department's head, or an administrator (403 for others)."""
+    recommendation = get_object_or_404(
+        _recommendations_with_notes().visible_to(request.user).select_related("meeting__period"), pk=pk)
+    if not services.may_follow_up(request.user, recommendation):
+        raise PermissionDenied
+    if request.method != "POST":
+        form = NoteForm(initial={"noted_on": timezone.localdate(), "version": recommendation.version})
+        return render(request, "reports/meeting_note_form.html", {"form": form, "recommendation": recommendation})
+    form = NoteForm(request.POST)
+    if form.is_valid():
+        data = form.cleaned_data
+        try:
+            services.recommendation_note_add(user=request.user, recommendation=recommendation, noted_on=data["noted_on"],
+                                             text=data["text"], status=data["status"], version=data.get("version"))
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The progress is noted."))
+            return redirect(recommendation.meeting.get_absolute_url() + f"#recommendation-{recommendation.pk}")
+    return render(request, "reports/meeting_note_form.html", {"form": form, "recommendation": recommendation}, status=400)
+
+
+# ---- Minutes ------------------------------------------------------------------------------------
+
+
+def minutes_html(meeting: Meeting, user, lang: str) -> str:
+    """The minutes of `meeting` in the ministry's official form (reports/official_document.html), dated the
+    day of the meeting, with the configured closing block; NGOs as `user` may see them."""
+    with translation.override(lang):
+        closing = draft_edition(lang)
+        edition = Edition(date=meeting.held_on, draft=False, presenter_title=closing.presenter_title,
+                          presenter_name=closing.presenter_name)
+        context = {
+            "meeting": meeting, "attendance": services.attendance(meeting, user),
+            "recommendations": list(_recommendations_with_notes().filter(meeting=meeting)),
+            **official_context(lang, edition),
+        }
+        html = render_to_string("reports/meeting_minutes_pdf.html", context)
+    return break_khmer_words(html)
+
+
+@login_required
+@permission_required("reports.view_meeting", raise_exception=True)
+@require_GET
+def meeting_minutes_pdf(request, pk):
+    """The minutes as a PDF (?lang=km|en, Khmer by default)."""
+    lang = request.GET.get("lang", "km")
+    if lang not in LANGUAGES:
+        return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
+    meeting = get_object_or_404(_meetings(request.user), pk=pk)
+    pdf = render_pdf(minutes_html(meeting, request.user, lang), lang)
+    response = HttpResponse(pdf, content_type="application/pdf")
+    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.held_on:%Y-%m-%d}-{lang}.pdf"'
+    return response
+
+
+# ---- Lessons-learned register -------------------------------------------------------------------
+
+LESSONS_PER_PAGE = 25
+
+
+@login_required
+@permission_required("reports.view_lesson", raise_exception=True)
+def lesson_list(request):
+    """The register, searchable (Khmer or Latin) and filtered by sector, theme and status."""
+    form = LessonSearchForm(request.GET or None)
+    lessons = Lesson.objects.visible_to(request.user).select_related("report__ngo", "report__period", "sector", "created_by")
+    if form.is_valid():
+        data = form.cleaned_data
+        if data["q"]:
+            lessons = lessons.search(data["q"])
+        if data["sector"]:
+            lessons = lessons.filter(sector=data["sector"])
+        for name in ("theme", "status"):
+            if data[name]:
+                lessons = lessons.filter(**{name: data[name]})
+    page = Paginator(lessons.order_by("-created_at", "-pk"), LESSONS_PER_PAGE).get_page(request.GET.get("page"))
+    query = request.GET.copy()
+    query.pop("page", None)
+    return render(request, "reports/lesson_list.html", {
+        "form": form, "page": page, "query": query.urlencode(),
+        "can_add": request.user.has_perm("reports.add_lesson"), "can_change": request.user.has_perm("reports.change_lesson"),
+    })
+
+
+def _lesson_page(request, form, report=None, lesson=None, status=200):
+    return render(request, "reports/lesson_form.html", {"form": form, "report": report, "lesson": lesson}, status=status)
+
+
+def _source_report(request, value):
+    """The report a lesson is taken from (visible to the user and received), or None."""
+    try:
+        return lesson_services.source_reports(request.user).select_related("ngo", "period").get(pk=int(value))
+    except (TypeError, ValueError, ProgressReport.DoesNotExist):
+        return None
+
+
+@login_required
+@permission_required("reports.add_lesson", raise_exception=True)
+def lesson_create(request):
+    """Take a lesson from a report (?report=<id>: its lessons learned are shown to copy from)."""
+    reports = lesson_services.source_reports(request.user)
+    if request.method != "POST":
+        report = _source_report(request, request.GET.get("report"))
+        if report is None:
+            messages.warning(request, _("Open a submitted report and choose \"Add to the lessons register\" to take a lesson from it."))
+            return redirect("reports:lesson_list")
+        return _lesson_page(request, LessonForm(reports=reports, initial={"report": report.pk}), report)
+    form = LessonForm(request.POST, reports=reports)
+    report = _source_report(request, request.POST.get("report"))
+    if not form.is_valid() and form.errors.get("report"):
+        form.add_error(None, form.errors.pop("report"))  # a hidden field: said above the form
+    if form.is_valid():
+        try:
+            lesson_services.lesson_save(user=request.user, report=form.cleaned_data["report"], fields=form.cleaned_data)
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The lesson is in the register."))
+            return redirect("reports:lesson_list")
+    return _lesson_page(request, form, report, status=400)
+
+
+@login_required
+@permission_required("reports.change_lesson", raise_exception=True)
+def lesson_edit(request, pk):
+    lesson = get_object_or_404(Lesson.objects.visible_to(request.user).select_related("report__ngo", "report__period"), pk=pk)
+    reports = lesson_services.source_reports(request.user)
+    if request.method != "POST":
+        return _lesson_page(request, LessonForm(instance=lesson, reports=reports), lesson.report, lesson)
+    form = LessonForm(request.POST, instance=Lesson.objects.get(pk=pk), reports=reports)
+    if form.is_valid():
+        try:
+            lesson_services.lesson_save(user=request.user, lesson=lesson, report=form.cleaned_data["report"],
+                                        fields=form.cleaned_data, version=form.cleaned_data.get("version"))
+        except ValidationError as error:
+            _show_errors(form, error)
+        else:
+            messages.success(request, _("The lesson is saved."))
+            return redirect("reports:lesson_list")
+    return _lesson_page(request, form, lesson.report, lesson, status=400)
