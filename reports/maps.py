@@ -48,7 +48,6 @@ LABEL_AT = {
 #: How much an outline may be simplified (viewBox units: about half a pixel on the page).
 TOLERANCE = 0.45
 
-ATTRIBUTION = _("Province map: MapSVG / svg-maps, CC BY 4.0; simplified and coloured by data.")
 
 
 # ---- Geometry -------------------------------------------------------------------------------------

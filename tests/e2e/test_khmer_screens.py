@@ -29,6 +29,13 @@ LAYOUT = """() => {
     heights: links.map((el) => Math.round(box(el).height)),
     cut: [...document.querySelectorAll('header nav .nav-link, header .navbar-brand, header .btn')]
       .filter((el) => el.offsetParent && el.scrollWidth > el.clientWidth + 1).map((el) => el.textContent.trim()),
+    // The header's parts side by side, none over its neighbour (a menu too long for the window would
+    // slide under the bell and the language switch rather than make the page wider).
+    overlaps: (() => {
+      const parts = [...document.querySelectorAll('header .navbar-brand, header .navbar-nav > .nav-item, header .lang-switch')]
+        .filter((el) => el.offsetParent).map(box).sort((a, b) => a.left - b.left);
+      return parts.slice(1).filter((b, i) => b.left < parts[i].right - 1).length;
+    })(),
     pageWidth: document.documentElement.scrollWidth,
     khmerFont: document.fonts.check('16px "MRD Khmer"', 'ក'),
   };
@@ -37,8 +44,9 @@ LAYOUT = """() => {
 
 def assert_header_on_one_line(page, width=1280):
     layout = page.evaluate(LAYOUT)
-    # an administrator's eight menu entries (the management pages in one drop-down), the notification bell and the user menu
-    assert len(layout["tops"]) == 10, layout
+    # an administrator's ten menu entries (the management pages in one drop-down), the notification bell and the user menu
+    assert len(layout["tops"]) == 12, layout
+    assert layout["overlaps"] == 0, layout
     assert max(layout["tops"]) - min(layout["tops"]) <= 2, layout
     assert max(layout["heights"]) < 50, layout  # one line of Khmer each, not two
     assert layout["header"] < 80, layout
@@ -71,7 +79,10 @@ def test_khmer_dashboard_agreement_list_and_report_form(page, live_server, log_i
     expect(page.locator("h1")).to_have_text("ទំព័រដើម")
     expect(page.get_by_test_id("figure-missing").get_by_test_id("count")).to_have_text(re.compile("^[០-៩]+$"))
     expect(page.locator("main")).to_contain_text("ឆមាសទី២ ឆ្នាំ២០២៤")  # the demo's current semester
-    assert not re.search("[0-9]", re.sub(r"MRD-[A-Z0-9-]+", "", page.locator("main").inner_text()))
+    # (and the text set apart as English: the map's licence, "CC BY 4.0")
+    shown = page.evaluate("""() => { const main = document.querySelector('main').cloneNode(true);
+      main.querySelectorAll('[lang=en]').forEach((el) => el.remove()); return main.textContent; }""")
+    assert not re.search("[0-9]", re.sub(r"MRD-[A-Z0-9-]+", "", shown))
     expect(page.locator("header nav a[aria-current=page]")).to_have_text("ទំព័រដើម")
     assert_header_on_one_line(page)
     screenshot("khmer-dashboard")
