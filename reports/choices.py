@@ -62,6 +62,11 @@ class DocumentKind(models.TextChoices):
     PDF = "pdf", _("PDF")
     XLSX = "xlsx", _("Workbook (XLSX)")
     ANNEX = "annex", _("Annex: the reports' full text (PDF)")
+    SLIDES = "slides", _("Slides (PDF, one 1280×720 page per slide)")
+
+    @property
+    def is_pdf(self) -> bool:
+        return self != DocumentKind.XLSX
 
 
 class BuildState(models.TextChoices):

@@ -52,6 +52,7 @@ CONTENT_TYPES = {
     DocumentKind.PDF: "application/pdf",
     DocumentKind.XLSX: "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
     DocumentKind.ANNEX: "application/pdf",
+    DocumentKind.SLIDES: "application/pdf",
 }
 
 
@@ -61,8 +62,8 @@ NATIONAL = None  # the scope of the national edition (no province)
 
 def filename(period: ReportingPeriod, kind: str, lang: str) -> str:
     """The name the file is downloaded under (unchanged from when it was built in the request)."""
-    if kind == DocumentKind.ANNEX:
-        return f"semester-summary-{period.code}-annex-{lang}.pdf"
+    if kind in (DocumentKind.ANNEX, DocumentKind.SLIDES):
+        return f"semester-summary-{period.code}-{kind}-{lang}.pdf"
     return f"semester-summary-{period.code}-{lang}.{kind}"
 
 
@@ -208,6 +209,10 @@ def _render(document: SummaryDocument) -> tuple[bytes, str]:
         from reports.pdf import render_annex_pdf
 
         return render_annex_pdf(annex, document.lang, edition=edition), fingerprint
+    if document.kind == DocumentKind.SLIDES:
+        from reports.slides import render_slides_pdf
+
+        return render_slides_pdf(summary, document.lang), fingerprint
     if document.kind == DocumentKind.PDF:
         from reports.pdf import render_summary_pdf
 
@@ -245,7 +250,7 @@ def summary_document_build(*, document_id: int) -> str:
     with transaction.atomic():
         document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)
         old_name = document.file.name if document.file else None
-        extension = "pdf" if document.kind == DocumentKind.ANNEX else document.kind
+        extension = "pdf" if DocumentKind(document.kind).is_pdf else document.kind
         document.file.save(f"{name}.{extension}", ContentFile(content), save=False)
         document.fingerprint = fingerprint
         document.built_at = timezone.now()

@@ -539,7 +539,7 @@ class SummaryDocument(models.Model):
     """
 
     period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="summary_documents")
-    kind = models.CharField(max_length=5, choices=DocumentKind.choices)
+    kind = models.CharField(max_length=6, choices=DocumentKind.choices)
     lang = models.CharField(max_length=2, choices=[("km", _("Khmer")), ("en", _("English"))])
     province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
     file = models.FileField(upload_to="summaries/", blank=True)

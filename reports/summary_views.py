@@ -86,22 +86,30 @@ LABELS = {
     (DocumentKind.XLSX, "en"): gettext_lazy("Workbook (XLSX)"),
     (DocumentKind.ANNEX, "km"): gettext_lazy("Annex: reports in full (Khmer)"),
     (DocumentKind.ANNEX, "en"): gettext_lazy("Annex: reports in full (English)"),
+    (DocumentKind.SLIDES, "km"): gettext_lazy("Slides (PDF, Khmer)"),
+    (DocumentKind.SLIDES, "en"): gettext_lazy("Slides (PDF, English)"),
+}
+
+
+DOWNLOADS = {  # the address each kind of document is downloaded from
+    DocumentKind.PDF: "reports:summary_pdf", DocumentKind.XLSX: "reports:summary_xlsx",
+    DocumentKind.ANNEX: "reports:summary_annex", DocumentKind.SLIDES: "reports:summary_slides_pdf",
 }
 
 
 def _may_have(user, kind: str) -> bool:
-    return user.has_perm(PRINT_PERMISSION if kind in (DocumentKind.PDF, DocumentKind.ANNEX) else VIEW_PERMISSION)
+    return user.has_perm(PRINT_PERMISSION if DocumentKind(kind).is_pdf else VIEW_PERMISSION)
 
 
 def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument | None) -> dict:
     """What the fragment of one document shows (reports/summary/_document.html)."""
     args = [period.code, kind, lang]
-    download = reverse(f"reports:summary_{kind}", args=[period.code]) + f"?lang={lang}"
+    download = reverse(DOWNLOADS[kind], args=[period.code]) + f"?lang={lang}"
     return {
         "kind": kind,
         "lang": lang,
         "label": LABELS[(kind, lang)],
-        "testid": f"pdf-{lang}" if kind == DocumentKind.PDF else f"annex-{lang}" if kind == DocumentKind.ANNEX else "xlsx",
+        "testid": "xlsx" if kind == DocumentKind.XLSX else f"{kind}-{lang}",
         "state": state,
         "built_at": document.built_at if document and state == "ready" else None,
         # Queued with no worker alive: it would wait forever; say so rather than spin.
@@ -123,7 +131,10 @@ def _documents_of_the_page(request, period, fingerprint) -> list[dict]:
         wanted += [(DocumentKind.PDF, "km"), (DocumentKind.PDF, "en")]
         wanted += [(DocumentKind.ANNEX, "km"), (DocumentKind.ANNEX, "en")]  # the reports' full text, printed apart
     page_lang = (get_language() or "km")[:2]
-    wanted.append((DocumentKind.XLSX, page_lang if page_lang in LANGUAGES else "km"))
+    page_lang = page_lang if page_lang in LANGUAGES else "km"
+    if request.user.has_perm(PRINT_PERMISSION):
+        wanted.append((DocumentKind.SLIDES, page_lang))  # for the provincial departments, in the page's language
+    wanted.append((DocumentKind.XLSX, page_lang))
     kept = {
         (d.kind, d.lang): d
         for d in SummaryDocument.objects.filter(period=period, province_id=province_id)
@@ -191,7 +202,7 @@ def _download(request, period, kind: str):
     """The kept file when it is up to date; else ask for a build and go back to the page to watch it."""
     lang = _language(request)
     if lang is None:
-        if kind in (DocumentKind.PDF, DocumentKind.ANNEX):
+        if DocumentKind(kind).is_pdf:
             return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
         return HttpResponseBadRequest(_("The workbook exists in Khmer (lang=km) and English (lang=en) only."))
     try:
@@ -228,3 +239,10 @@ def summary_xlsx(request, period):
 def summary_annex(request, period):
     """The summary's annex: every accepted report's narratives in full (a PDF of its own, built by the worker)."""
     return _download(request, ReportingPeriod.objects.get_by_code_or_404(period), DocumentKind.ANNEX)
+
+
+@login_required
+@permission_required(PRINT_PERMISSION, raise_exception=True)
+def summary_slides_pdf(request, period):
+    """The slides of the meeting as a PDF (one 1280x720 page each), for the provincial departments: built by the worker."""
+    return _download(request, ReportingPeriod.objects.get_by_code_or_404(period), DocumentKind.SLIDES)

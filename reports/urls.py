@@ -51,6 +51,7 @@ urlpatterns = [
     path("provinces/<str:code>/<period:period>/<str:kind>/<str:lang>/status/", province_views.province_document_status,
          name="province_document_status"),
     path("reports/<period:period>/slides/", slides_views.summary_slides, name="summary_slides"),
+    path("reports/<period:period>/slides.pdf", summary_views.summary_slides_pdf, name="summary_slides_pdf"),
     path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
     # The semester review meeting, its recommendations and their progress (reports/meeting_views.py).
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),

@@ -227,6 +227,8 @@ def cases(w):
          {**ENTRY, "provincial": 404}),
         ("summary_annex", reverse("reports:summary_annex", args=[period]) + "?lang=en", "get",
          expect(provincial=403, officer=403, head=302, admin=302)),
+        ("summary_slides_pdf", reverse("reports:summary_slides_pdf", args=[period]) + "?lang=km", "get",
+         expect(provincial=403, officer=403, head=302, admin=302)),
         # Issuing the summary (department heads and administrators); an issued edition that does not exist: 404
         ("summary_issue", reverse("reports:summary_issue", args=[period]), "get", expect(provincial=403, officer=403)),
         ("summary_issued_pdf", reverse("reports:summary_issued_pdf", args=[999999]), "get",

@@ -70,3 +70,27 @@ def test_the_slide_command_refuses_an_unknown_semester_or_province(known, tmp_pa
     with pytest.raises(CommandError, match="No province with code '99'"):
         call_command("summary_slides", "2024S1", "--province", "99", "--output", str(tmp_path / "x.pdf"))
     assert not (tmp_path / "x.pdf").exists()
+
+
+def test_the_slide_pdf_is_built_by_the_worker_and_downloaded_from_the_summary_page(client, known):
+    """For the provincial departments: the page offers it in its language; the worker builds it, never the web."""
+    from tests.worker import run_queued_tasks
+
+    log_in(client, Role.DEPARTMENT_HEAD)
+    page = client.get("/reports/2024S1/summary/").content.decode()
+    assert 'data-testid="slides-en"' in page  # the button that asks for it
+    assert client.get("/reports/2024S1/slides.pdf?lang=en").status_code == 302  # nothing kept: a build is queued
+    assert run_queued_tasks() == 1
+    assert 'href="/reports/2024S1/slides.pdf?lang=en"' in client.get("/reports/2024S1/summary/").content.decode()
+    response = client.get("/reports/2024S1/slides.pdf?lang=en")
+    assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
+    assert response["Content-Disposition"] == 'inline; filename="semester-summary-2024S1-slides-en.pdf"'
+    pdf = b"".join(response.streaming_content)
+    info = subprocess.run(["pdfinfo", "-"], input=pdf, capture_output=True, check=True).stdout.decode()
+    assert re.search(r"Pages:\s+8\b", info) and "960 x 540 pts" in info
+
+
+def test_the_slide_pdf_is_for_those_who_print_the_summary(client, known):
+    log_in(client, Role.DATA_ENTRY_OFFICER)
+    assert client.get("/reports/2024S1/slides.pdf?lang=en").status_code == 403
+    assert 'data-testid="slides-en"' not in client.get("/reports/2024S1/summary/").content.decode()
