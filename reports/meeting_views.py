@@ -19,6 +19,8 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_GET
 
+from mrd_ngo.khmer import semester_label
+from mrd_ngo.spreadsheets import csv_response, xlsx_response
 from reports import lessons as lesson_services
 from reports import meetings as services
 from reports.choices import RecommendationStatus
@@ -249,13 +251,34 @@ def lesson_list(request):
         for name in ("theme", "status"):
             if data[name]:
                 lessons = lessons.filter(**{name: data[name]})
-    page = Paginator(lessons.order_by("-created_at", "-pk"), LESSONS_PER_PAGE).get_page(request.GET.get("page"))
+    lessons = lessons.order_by("-created_at", "-pk")
+    export_format = request.GET.get("_export")
+    if export_format in ("csv", "xlsx"):  # every lesson the filters keep, not one page
+        return _lessons_download(lessons, export_format)
+    page = Paginator(lessons, LESSONS_PER_PAGE).get_page(request.GET.get("page"))
     query = request.GET.copy()
+    query.pop("_export", None)
     query.pop("page", None)
     return render(request, "reports/lesson_list.html", {
         "form": form, "page": page, "query": query.urlencode(),
         "can_add": request.user.has_perm("reports.add_lesson"), "can_change": request.user.has_perm("reports.change_lesson"),
     })
+
+
+def _lessons_download(lessons, export_format: str):
+    """The register as filtered, one row per lesson, with the report it was taken from."""
+    header = [_("lesson"), _("what was learned"), _("NGO"), _("semester"), _("sector"), _("theme"), _("status"),
+              _("taken on")]
+    rows = (
+        [lesson.title, lesson.text, lesson.report.ngo.name, semester_label(lesson.report.period.year, lesson.report.period.half, translation.get_language()[:2]),
+         lesson.sector.name if lesson.sector else "", lesson.get_theme_display(), lesson.get_status_display(),
+         timezone.localdate(lesson.created_at)]
+        for lesson in lessons.iterator(chunk_size=500)
+    )
+    name = f"lessons-learned-{timezone.localdate().isoformat()}"
+    if export_format == "csv":
+        return csv_response([header, *rows], f"{name}.csv")
+    return xlsx_response([header, *rows], f"{name}.xlsx", sheet_title="lessons")
 
 
 def _lesson_page(request, form, report=None, lesson=None, status=200):

@@ -111,6 +111,25 @@ def test_the_register_is_filtered_by_sector_theme_and_status(client, officer_use
     client.force_login(officer_user)
     response = client.get(reverse("reports:lesson_list"), {"sector": water.pk, "theme": "maintenance", "status": "adopted"})
     assert list(response.context["page"]) == [kept]
+    # The download holds what the filters keep (every page of it), with the report it came from.
+    download = client.get(reverse("reports:lesson_list"),
+                          {"sector": water.pk, "theme": "maintenance", "status": "adopted", "_export": "csv"})
+    assert download["Content-Type"].startswith("text/csv")
+    lines = b"".join(download.streaming_content).decode("utf-8-sig").splitlines()
+    assert len(lines) == 2 and kept.title in lines[1] and report_here.ngo.name in lines[1]
+
+
+def test_a_provincial_officers_download_of_the_register_holds_their_province_only(client, provincial_user,
+                                                                                  report_here, report_there):
+    LessonFactory(report=report_here, title="Lesson here")
+    LessonFactory(report=report_there, title="Lesson there")
+    _english(client).force_login(provincial_user)
+    download = client.get(reverse("reports:lesson_list"), {"_export": "xlsx"})
+    assert download["Content-Disposition"].startswith('attachment; filename="lessons-learned-')
+    from openpyxl import load_workbook
+    import io
+    rows = list(load_workbook(io.BytesIO(b"".join(download.streaming_content))).active.iter_rows(values_only=True))
+    assert [row[0] for row in rows[1:]] == ["Lesson here"]
 
 
 def test_a_provincial_officer_sees_the_lessons_of_their_provinces_reports_only(client, provincial_user, report_here,
