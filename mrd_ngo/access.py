@@ -51,6 +51,11 @@ class RestrictedQuerySet(models.QuerySet):
             province_id = scope_of(user)
         except NoAccess:
             return self.none()
+        return self.in_scope(province_id)
+
+    def in_scope(self, province_id: int | None) -> "RestrictedQuerySet":
+        """Rows of a scope (`scope_of`): all for None, one province's otherwise. For the worker, which
+        builds a document for a scope rather than for a user."""
         return self if province_id is None else self.filter(self.in_province(province_id))
 
     def in_department(self, department_id: int) -> Q:

@@ -29,7 +29,7 @@ from django.db import connection
 #: The apps whose tables the version covers (the data people enter and the pages count).
 VERSIONED_APPS = ("agreements", "reports")
 #: Tables of those apps whose writes are not data: the worker's state of the documents it builds.
-UNVERSIONED_TABLES = {"reports_summarydocument"}
+UNVERSIONED_TABLES = {"reports_summarydocument", "reports_recorddocument"}
 TRIGGER = "mrd_data_version"
 #: Results kept per process (each a few hundred KB at most at national scale): a home page per
 #: person who came by, a completeness per semester and edition, a fingerprint per semester.

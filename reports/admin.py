@@ -62,6 +62,19 @@ class SummaryDocumentAdmin(admin.ModelAdmin):
         return False  # only asked for from the summary page, built by the worker
 
 
+@admin.register(models.RecordDocument)
+class RecordDocumentAdmin(admin.ModelAdmin):
+    """Kept PDFs of one record (a report, minutes): where each build stands, and why a failed one failed."""
+
+    list_display = ["kind", "record_id", "lang", "province", "state", "built_at", "build_seconds", "requested_at"]
+    list_filter = ["kind", "lang", "state"]
+    list_select_related = ["province"]
+    readonly_fields = [f.name for f in models.RecordDocument._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # only asked for from the record's page, built by the worker
+
+
 @admin.register(models.DocumentClosing)
 class DocumentClosingAdmin(admin.ModelAdmin):
     """The closing block of issued documents (presenter's title and name), Khmer first."""

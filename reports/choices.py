@@ -69,6 +69,13 @@ class DocumentKind(models.TextChoices):
         return self != DocumentKind.XLSX
 
 
+class RecordKind(models.TextChoices):
+    """The PDFs of one record built by the worker (reports/documents.py)."""
+
+    REPORT = "report", _("Progress report (PDF)")
+    MINUTES = "minutes", _("Meeting minutes (PDF)")
+
+
 class BuildState(models.TextChoices):
     """Where the latest requested build of a summary document stands."""
 

@@ -1,4 +1,5 @@
-"""The semester summary's PDF and workbook, built by the worker and kept until the data under them changes.
+"""Documents built by the worker and kept until the data under them changes: the semester summary's
+PDF, workbook, annex and slides, and the PDF of one record (an NGO's report, a meeting's minutes).
 
 A web request never renders a document: it asks for one (`summary_document_request`), which
 queues one build per semester, kind, language and scope, however many people ask at once; the
@@ -17,10 +18,15 @@ also holds today's date, printed on the PDF. It covers the whole country: a chan
 rebuilds every edition of the semester (simpler, and it cannot miss a change that a province's
 edition shows). The worker computes it in the same snapshot as the data it builds from (REPEATABLE
 READ), so a file is never labelled newer than its data.
+
+A record's PDF works the same way (`record_document_request`, `record_document_build`, kept as a
+`RecordDocument` per record, language and scope); its fingerprint covers the rows that record's
+document reads (`RECORDS` in reports/record_pdfs.py). So no web worker ever runs WeasyPrint.
 """
 from __future__ import annotations
 
 import datetime
+import contextlib
 import hashlib
 import logging
 import time
@@ -40,8 +46,8 @@ from mrd_ngo import versions
 from reports import rules
 from reports.choices import BuildState, DocumentKind
 from reports.models import (
-    DocumentClosing, IndicatorValue, Lesson, Meeting, MeetingRecommendation, ProgressReport, RecommendationNote,
-    ReportingPeriod, SummaryDocument,
+    BuiltDocument, DocumentClosing, IndicatorValue, Lesson, Meeting, MeetingRecommendation, ProgressReport,
+    RecommendationNote, RecordDocument, ReportingPeriod, SummaryDocument,
 )
 from reports.semesters import previous_semester
 from reports.summary.data import SUMMARY_FORMAT
@@ -122,6 +128,11 @@ def data_fingerprint(period: ReportingPeriod, *, today: datetime.date | None = N
 
 
 def _row_fingerprint(period: ReportingPeriod, today: datetime.date) -> str:
+    return rows_fingerprint(_sources(period), f"{SUMMARY_FORMAT}|{today.isoformat()}")
+
+
+def rows_fingerprint(sources: list, salt: str) -> str:
+    """A hash of `salt` and the rows of `sources` (querysets): their number and versions, table by table, in one query."""
     parts = [
         queryset.order_by().annotate(fingerprint_part=Value(number)).values("fingerprint_part")
         .annotate(
@@ -129,10 +140,23 @@ def _row_fingerprint(period: ReportingPeriod, today: datetime.date) -> str:
             fingerprint_version=Coalesce(Sum(RowVersion(queryset.model)), 0, output_field=DecimalField()),
         )
         .values_list("fingerprint_part", "fingerprint_rows", "fingerprint_version")
-        for number, queryset in enumerate(_sources(period))
+        for number, queryset in enumerate(sources)
     ]
     rows = sorted(parts[0].union(*parts[1:], all=True))  # one query: UNION ALL of one row per table
-    return hashlib.sha256(f"{SUMMARY_FORMAT}|{today.isoformat()}|{rows}".encode()).hexdigest()
+    return hashlib.sha256(f"{salt}|{rows}".encode()).hexdigest()
+
+
+def record_fingerprint(kind: str, record) -> str:
+    """The fingerprint of the rows under one record's document (reports/record_pdfs.py), and of today's date
+    when the document prints it. Worked out again only when the data version moved."""
+    from reports.record_pdfs import RECORDS
+
+    spec = RECORDS[kind]
+    today = timezone.localdate().isoformat() if spec.dated_today else ""
+    return versions.remember(
+        ("record fingerprint", kind, record.pk, today),
+        lambda: rows_fingerprint(spec.sources(record), f"{kind}|{today}"),
+    )
 
 
 # ---------------------------------------------------------------------------
@@ -140,7 +164,7 @@ def _row_fingerprint(period: ReportingPeriod, today: datetime.date) -> str:
 # ---------------------------------------------------------------------------
 
 
-def document_state(document: SummaryDocument | None, fingerprint: str) -> str:
+def document_state(document: BuiltDocument | None, fingerprint: str) -> str:
     """What the person who asks sees: "ready", "queued", "building", "failed" or "idle" (nothing asked)."""
     if document is None:
         return BuildState.IDLE
@@ -156,22 +180,35 @@ def document_state(document: SummaryDocument | None, fingerprint: str) -> str:
 def summary_document_request(
     *, period: ReportingPeriod, kind: str, lang: str, province_id: int | None, fingerprint: str | None = None,
 ) -> SummaryDocument:
-    """Ask for a document: queue its build unless it is ready for today's data or already on its way.
+    """Ask for a summary document: queue its build unless it is ready for today's data or already on its way."""
+    from reports.tasks import build_summary_document
+
+    key = {"period": period, "kind": kind, "lang": lang, "province_id": province_id}
+    return _ask(SummaryDocument, key, fingerprint or data_fingerprint(period), build_summary_document)
+
+
+def record_document_request(*, record, kind: str, lang: str, province_id: int | None,
+                            fingerprint: str | None = None) -> RecordDocument:
+    """Ask for one record's PDF (a report, minutes) in a scope: queued unless ready or on its way."""
+    from reports.tasks import build_record_document
+
+    key = {"kind": kind, "record_id": record.pk, "lang": lang, "province_id": province_id}
+    return _ask(RecordDocument, key, fingerprint or record_fingerprint(kind, record), build_record_document)
+
+
+def _ask(model, key: dict, fingerprint: str, task):
+    """Queue the build of the document of `key` unless it is ready for `fingerprint` or already on its way.
 
     Concurrent calls for the same document queue one build: the row is created once (unique
     constraint) and locked while its state is read and changed.
     """
-    fingerprint = fingerprint or data_fingerprint(period)
-    key = {"period": period, "kind": kind, "lang": lang, "province_id": province_id}
     with transaction.atomic():
-        SummaryDocument.objects.get_or_create(**key)
-        document = SummaryDocument.objects.select_for_update().get(**key)
+        model.objects.get_or_create(**key)
+        document = model.objects.select_for_update().get(**key)
         state = document_state(document, fingerprint)
         if state in ("ready", BuildState.QUEUED, BuildState.BUILDING):
             return document
-        from reports.tasks import build_summary_document
-
-        result = build_summary_document.enqueue(document_id=document.pk)  # same transaction: both or neither
+        result = task.enqueue(document_id=document.pk)  # same transaction: both or neither
         document.state = BuildState.QUEUED
         document.requested_at = timezone.now()
         document.started_at = None
@@ -181,16 +218,23 @@ def summary_document_request(
     return document
 
 
+@contextlib.contextmanager
+def _snapshot():
+    """A transaction whose reads all see one snapshot (REPEATABLE READ): the fingerprint and the data
+    a document is built from agree, so a file is never labelled newer than its data."""
+    with transaction.atomic():
+        if connection.savepoint_ids == []:  # the outermost transaction (not a test's savepoint)
+            with connection.cursor() as cursor:  # must be its first statement
+                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+        yield
+
+
 def _render(document: SummaryDocument) -> tuple[bytes, str]:
     """The document's bytes and the fingerprint of the data they come from (read in one snapshot)."""
     from reports.summary import build_national_summary, build_provincial_summary
 
     period = document.period
-    with transaction.atomic():
-        if connection.savepoint_ids == []:  # the outermost transaction (not a test's savepoint)
-            # First statement of the transaction: the fingerprint and the summary see the same data.
-            with connection.cursor() as cursor:
-                cursor.execute("SET TRANSACTION ISOLATION LEVEL REPEATABLE READ")
+    with _snapshot():
         fingerprint = data_fingerprint(period)
         from reports.pdf import draft_edition
 
@@ -223,35 +267,79 @@ def _render(document: SummaryDocument) -> tuple[bytes, str]:
         return summary_workbook(summary, document.lang), fingerprint
 
 
+def _render_record(document: RecordDocument) -> tuple[bytes, str]:
+    """A record's PDF and the fingerprint of the rows it comes from (read in one snapshot)."""
+    from reports.pdf import render_pdf
+    from reports.record_pdfs import RECORDS
+
+    spec = RECORDS[document.kind]
+    with _snapshot():
+        record = spec.model.objects.get(pk=document.record_id)
+        fingerprint = record_fingerprint(document.kind, record)
+        html = spec.html(record, document.province_id, document.lang)
+    return render_pdf(html, document.lang), fingerprint
+
+
 def summary_document_build(*, document_id: int) -> str:
+    """Build a summary document (in the worker) and keep it; see `_build`."""
+    def stem(document):
+        return f"{document.period.code}-{document.kind}-{document.lang}-{document.province_id or 'national'}"
+
+    def ask_again(document):
+        if data_fingerprint(document.period) != document.fingerprint:
+            summary_document_request(
+                period=document.period, kind=document.kind, lang=document.lang, province_id=document.province_id,
+            )
+            return True
+        return False
+
+    extension = {kind: "pdf" if DocumentKind(kind).is_pdf else kind for kind in DocumentKind.values}
+    return _build(SummaryDocument.objects.select_related("period"), document_id, render=_render, stem=stem,
+                  extension=lambda document: extension[document.kind], ask_again=ask_again)
+
+
+def record_document_build(*, document_id: int) -> str:
+    """Build one record's PDF (in the worker) and keep it; see `_build`."""
+    from reports.record_pdfs import RECORDS
+
+    def ask_again(document):
+        record = RECORDS[document.kind].model.objects.get(pk=document.record_id)
+        if record_fingerprint(document.kind, record) != document.fingerprint:
+            record_document_request(record=record, kind=document.kind, lang=document.lang,
+                                    province_id=document.province_id)
+            return True
+        return False
+
+    return _build(RecordDocument.objects, document_id, render=_render_record,
+                  stem=lambda d: f"{d.kind}-{d.record_id}-{d.lang}-{d.province_id or 'national'}",
+                  extension=lambda d: "pdf", ask_again=ask_again)
+
+
+def _build(documents, document_id: int, *, render, stem, extension, ask_again) -> str:
     """Build the document (in the worker), keep the file, and queue one more build if the data moved meanwhile.
 
     Returns the state it leaves. A failure is recorded on the document (shown with a retry button)
     and raised again so the task's own record shows it too.
     """
     with transaction.atomic():
-        document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)
+        document = documents.select_for_update().get(pk=document_id)
         document.state = BuildState.BUILDING
         document.started_at = timezone.now()
         document.save(update_fields=["state", "started_at"])
     started = time.monotonic()
     try:
-        content, fingerprint = _render(document)
+        content, fingerprint = render(document)
     except Exception as error:
         logger.exception("building %s failed", document)
-        SummaryDocument.objects.filter(pk=document_id).update(
+        documents.filter(pk=document_id).update(
             state=BuildState.FAILED, error=f"{type(error).__name__}: {error}"[:2000]
         )
         raise
     seconds = time.monotonic() - started
-    scope = document.province_id or "national"
-    name = f"{document.period.code}-{document.kind}-{document.lang}-{scope}-{uuid.uuid4().hex}"
-    old_name = None
     with transaction.atomic():
-        document = SummaryDocument.objects.select_for_update().select_related("period").get(pk=document_id)
+        document = documents.select_for_update().get(pk=document_id)
         old_name = document.file.name if document.file else None
-        extension = "pdf" if DocumentKind(document.kind).is_pdf else document.kind
-        document.file.save(f"{name}.{extension}", ContentFile(content), save=False)
+        document.file.save(f"{stem(document)}-{uuid.uuid4().hex}.{extension(document)}", ContentFile(content), save=False)
         document.fingerprint = fingerprint
         document.built_at = timezone.now()
         document.build_seconds = seconds
@@ -262,10 +350,7 @@ def summary_document_build(*, document_id: int) -> str:
             storage, stale = document.file.storage, old_name
             transaction.on_commit(lambda: storage.delete(stale))
     logger.info("built %s in %.1f s", document, seconds)
-    if data_fingerprint(document.period) != fingerprint:
+    if ask_again(document):
         # Someone changed the data while it was being built: whoever asked wants today's figures.
-        summary_document_request(
-            period=document.period, kind=document.kind, lang=document.lang, province_id=document.province_id,
-        )
         return BuildState.QUEUED
     return "ready"

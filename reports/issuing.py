@@ -2,9 +2,10 @@
 
 Drafts are the PDFs the worker builds and rebuilds (reports/documents.py): marked "draft" on every
 page, dated the day they are built, without a number. An administrator or department head issues an
-edition (`issue_summary`): it is rendered once with its reference number, its date of issue and the
-closing block, and the bytes are stored (`IssuedSummary.pdf`) with who issued it and when. It is
-never rebuilt; one edition per semester, language and scope, and a reference number is used once.
+edition (`issue_summary`): its reference number, date of issue, closing block, who issued it and when
+are recorded at once (the number is taken), and the worker renders it once (`render_issued`) and
+stores the bytes (`IssuedSummary.pdf`). It is never rebuilt; one edition per semester, language and
+scope, and a reference number is used once. If the worker fails, the issuer may ask it to try again.
 """
 from __future__ import annotations
 
@@ -40,9 +41,7 @@ def issue_summary(
     *, period: ReportingPeriod, lang: str, province_id: int | None, reference_number: str,
     issued_on: datetime.date, user,
 ) -> IssuedSummary:
-    """Render and keep the issued edition; IssueRefused (nothing written) when it may not be issued."""
-    from reports.summary import build_national_summary, build_provincial_summary
-
+    """Record the edition and queue its rendering; IssueRefused (nothing written) when it may not be issued."""
     reference_number = (reference_number or "").strip()
     if lang not in LANGUAGES:
         raise IssueRefused(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
@@ -51,31 +50,63 @@ def issue_summary(
     if issued_on > timezone.localdate():
         raise IssueRefused(_("The date of issue cannot be in the future."))
     closing = closing_for(lang)
-    already = IssuedSummary.objects.filter(period=period, lang=lang, province_id=province_id).first()
+    already = IssuedSummary.objects.filter(period=period, lang=lang, province_id=province_id).only("reference_number").first()
     if already is not None:
         raise IssueRefused(_("This edition was already issued (number %(number)s): an issued document is not issued twice.")
                            % {"number": already.reference_number})
     if IssuedSummary.objects.filter(reference_number=reference_number).exists():
         raise IssueRefused(_("The reference number %(number)s is already used by another document.")
                            % {"number": reference_number})
-    if province_id is None:
-        summary = build_national_summary(period)
-    else:
-        summary = build_provincial_summary(period, province_id=province_id)
-    edition = Edition(
-        date=issued_on, reference_number=reference_number, draft=False,
-        presenter_title=closing.title(lang), presenter_name=closing.name(lang),
-    )
-    pdf = render_summary_pdf(summary, lang, edition=edition)
     try:
         with transaction.atomic():
-            return IssuedSummary.objects.create(
+            issued = IssuedSummary.objects.create(
                 period=period, lang=lang, province_id=province_id, reference_number=reference_number,
-                issued_on=issued_on, issued_by=user, presenter_title=edition.presenter_title,
-                presenter_name=edition.presenter_name, pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(),
+                issued_on=issued_on, issued_by=user, presenter_title=closing.title(lang),
+                presenter_name=closing.name(lang),
             )
+            _queue(issued)
     except IntegrityError:  # someone issued the same edition or number meanwhile
         raise IssueRefused(_("This edition or this reference number was issued meanwhile by someone else.")) from None
+    return issued
+
+
+def _queue(issued: IssuedSummary) -> None:
+    from reports.tasks import render_issued_summary
+
+    render_issued_summary.enqueue(issued_id=issued.pk)
+
+
+def try_again(issued: IssuedSummary) -> None:
+    """Queue the rendering of an edition the worker failed to render (nothing else changes)."""
+    with transaction.atomic():
+        if IssuedSummary.objects.filter(pk=issued.pk, pdf_sha256="").exclude(error="").update(error="") == 1:
+            _queue(issued)
+
+
+def render_issued(issued_id: int) -> str:
+    """Render the issued edition as recorded and keep its bytes (in the worker); never twice."""
+    from reports.summary import build_national_summary, build_provincial_summary
+
+    issued = IssuedSummary.objects.select_related("period").defer("pdf").get(pk=issued_id)
+    if issued.pdf_sha256:
+        return "ready"
+    try:
+        if issued.province_id is None:
+            summary = build_national_summary(issued.period)
+        else:
+            summary = build_provincial_summary(issued.period, province_id=issued.province_id)
+        edition = Edition(
+            date=issued.issued_on, reference_number=issued.reference_number, draft=False,
+            presenter_title=issued.presenter_title, presenter_name=issued.presenter_name,
+        )
+        pdf = render_summary_pdf(summary, issued.lang, edition=edition)
+    except Exception as error:
+        IssuedSummary.objects.filter(pk=issued_id).update(error=f"{type(error).__name__}: {error}"[:2000])
+        raise
+    IssuedSummary.objects.filter(pk=issued_id, pdf_sha256="").update(
+        pdf=pdf, pdf_sha256=hashlib.sha256(pdf).hexdigest(), error="",
+    )
+    return "ready"
 
 
 class IssueForm(forms.Form):

@@ -2,8 +2,8 @@
 and of the lessons-learned register. The rules are in reports/meetings.py, reports/lessons.py and
 mrd_ngo/access.py; the views only call them.
 
-The minutes PDF is built in the request: one meeting is two or three pages (about a second; measured in
-tests/reports/test_meeting_pdf.py), unlike the semester summary, which the worker builds.
+The minutes PDF is built by the worker like every document (reports/record_pdfs.py, reports/record_views.py);
+the meeting page shows its progress.
 """
 from __future__ import annotations
 
@@ -11,22 +11,21 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.core.paginator import Paginator
-from django.db.models import Count, Prefetch, Q
-from django.http import HttpResponse, HttpResponseBadRequest
+from django.db.models import Count, Q
 from django.shortcuts import get_object_or_404, redirect, render
-from django.template.loader import render_to_string
 from django.utils import timezone, translation
 from django.utils.translation import gettext as _
-from django.views.decorators.http import require_GET
 
+from agreements.models import NGO
 from mrd_ngo.khmer import semester_label
 from mrd_ngo.spreadsheets import csv_response, xlsx_response
 from reports import lessons as lesson_services
 from reports import meetings as services
-from reports.choices import RecommendationStatus
+from reports.choices import RecommendationStatus, RecordKind
 from reports.meeting_forms import LessonForm, LessonSearchForm, MeetingForm, NoteForm, RecommendationForm
-from reports.models import Lesson, Meeting, MeetingRecommendation, ProgressReport, RecommendationNote
-from reports.pdf import LANGUAGES, Edition, break_khmer_words, draft_edition, official_context, render_pdf
+from reports.models import Lesson, Meeting, MeetingRecommendation, ProgressReport
+from reports.record_pdfs import recommendations_with_notes
+from reports.record_views import record_documents
 
 
 def _show_errors(form, error: ValidationError) -> None:
@@ -40,12 +39,6 @@ def _show_errors(form, error: ValidationError) -> None:
 
 def _meetings(user):
     return Meeting.objects.visible_to(user).select_related("period")
-
-
-def _recommendations_with_notes():
-    return MeetingRecommendation.objects.select_related("owner").prefetch_related(
-        Prefetch("notes", queryset=RecommendationNote.objects.select_related("written_by").order_by("noted_on", "pk"))
-    ).order_by("number")
 
 
 # ---- Meetings -----------------------------------------------------------------------------------
@@ -70,14 +63,15 @@ def meeting_list(request):
 @permission_required("reports.view_meeting", raise_exception=True)
 def meeting_detail(request, pk):
     meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    recommendations = list(_recommendations_with_notes().filter(meeting=meeting))
+    recommendations = list(recommendations_with_notes().filter(meeting=meeting))
     followed = set(MeetingRecommendation.objects.followed_up_by(request.user).filter(meeting=meeting)
                    .values_list("pk", flat=True)) if request.user.has_perm("reports.add_recommendationnote") else set()
     for rec in recommendations:
         rec.may_follow_up = rec.pk in followed
         rec.overdue = rec.is_overdue()
     return render(request, "reports/meeting_detail.html", {
-        "meeting": meeting, "attendance": services.attendance(meeting, request.user), "recommendations": recommendations,
+        "meeting": meeting, "attendance": services.attendance(meeting, NGO.objects.visible_to(request.user)),
+        "recommendations": recommendations, "documents": record_documents(request.user, RecordKind.MINUTES, meeting),
         "can_edit": request.user.has_perm("reports.change_meeting"),
         "can_add_recommendation": request.user.has_perm("reports.add_meetingrecommendation"),
     })
@@ -177,7 +171,7 @@ def recommendation_edit(request, pk):
 def recommendation_note(request, pk):
     """Note progress on a recommendation: its owner department's head, or an administrator (403 for others)."""
     recommendation = get_object_or_404(
-        _recommendations_with_notes().visible_to(request.user).select_related("meeting__period"), pk=pk)
+        recommendations_with_notes().visible_to(request.user).select_related("meeting__period"), pk=pk)
     if not services.may_follow_up(request.user, recommendation):
         raise PermissionDenied
     if request.method != "POST":
@@ -195,40 +189,6 @@ def recommendation_note(request, pk):
             messages.success(request, _("The progress is noted."))
             return redirect(recommendation.meeting.get_absolute_url() + f"#recommendation-{recommendation.pk}")
     return render(request, "reports/meeting_note_form.html", {"form": form, "recommendation": recommendation}, status=400)
-
-
-# ---- Minutes ------------------------------------------------------------------------------------
-
-
-def minutes_html(meeting: Meeting, user, lang: str) -> str:
-    """The minutes of `meeting` in the ministry's official form (reports/official_document.html), dated the
-    day of the meeting, with the configured closing block; NGOs as `user` may see them."""
-    with translation.override(lang):
-        closing = draft_edition(lang)
-        edition = Edition(date=meeting.held_on, draft=False, presenter_title=closing.presenter_title,
-                          presenter_name=closing.presenter_name)
-        context = {
-            "meeting": meeting, "attendance": services.attendance(meeting, user),
-            "recommendations": list(_recommendations_with_notes().filter(meeting=meeting)),
-            **official_context(lang, edition),
-        }
-        html = render_to_string("reports/meeting_minutes_pdf.html", context)
-    return break_khmer_words(html)
-
-
-@login_required
-@permission_required("reports.view_meeting", raise_exception=True)
-@require_GET
-def meeting_minutes_pdf(request, pk):
-    """The minutes as a PDF (?lang=km|en, Khmer by default)."""
-    lang = request.GET.get("lang", "km")
-    if lang not in LANGUAGES:
-        return HttpResponseBadRequest(_("The PDF exists in Khmer (lang=km) and English (lang=en) only."))
-    meeting = get_object_or_404(_meetings(request.user), pk=pk)
-    pdf = render_pdf(minutes_html(meeting, request.user, lang), lang)
-    response = HttpResponse(pdf, content_type="application/pdf")
-    response["Content-Disposition"] = f'inline; filename="minutes-{meeting.held_on:%Y-%m-%d}-{lang}.pdf"'
-    return response
 
 
 # ---- Lessons-learned register -------------------------------------------------------------------

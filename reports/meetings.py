@@ -104,11 +104,13 @@ class Attendance:
         return self.ngo_count - len(self.ngos)
 
 
-def attendance(meeting: Meeting, user) -> Attendance:
-    """The NGOs and provincial departments at `meeting`; a provincial officer sees their province's NGOs only."""
+def attendance(meeting: Meeting, visible_ngos) -> Attendance:
+    """The NGOs and provincial departments at `meeting`, naming only the NGOs among `visible_ngos`
+    (`NGO.objects.visible_to(user)`, or `.in_scope(...)` in the worker): a provincial officer sees their
+    province's NGOs only, and the count of all."""
     everyone = NGO.objects.filter(meetings_attended=meeting)
     return Attendance(
-        ngos=list(NGO.objects.visible_to(user).filter(meetings_attended=meeting).order_by("name_en")),
+        ngos=list(visible_ngos.filter(meetings_attended=meeting).order_by("name_en")),
         ngo_count=everyone.count(),
         departments=list(meeting.departments.select_related("province").order_by("province__code")),
     )

@@ -17,7 +17,7 @@ from mrd_ngo.khmer import normalize_khmer
 from reports import rules
 from reports.choices import (
     BuildState, ChallengeTheme, DocumentKind, LessonStatus, LessonTheme, MeetingMode, NarrativeLanguage,
-    RecommendationStatus, ReportStatus,
+    RecommendationStatus, RecordKind, ReportStatus,
 )
 from reports.semesters import parse_period_code, period_code, semester_bounds
 
@@ -528,21 +528,17 @@ class SummaryDocumentQuerySet(models.QuerySet):
         return self.filter(period=period, kind=kind, lang=lang, province_id=province_id)
 
 
-class SummaryDocument(models.Model):
-    """A semester summary PDF or workbook built by the worker, kept until the data under it changes.
+class BuiltDocument(models.Model):
+    """A file the worker builds and keeps until the data under it changes (reports/documents.py).
 
-    One row per semester, kind, language and scope (national: no province; a provincial edition:
-    its province). `file` was built from data whose fingerprint is `fingerprint`
-    (reports/documents.py); it is served while the data still has that fingerprint. `state` is the
-    latest requested build: queued and building rows are not queued again, so many people asking at
-    once start one build. Files live in the private media storage (no URL serves them directly).
+    `file` was built from data whose fingerprint is `fingerprint`; it is served while the data still
+    has that fingerprint. `state` is the latest requested build: queued and building rows are not
+    queued again, so many people asking at once start one build. Files live in the private media
+    storage (no URL serves them directly).
     """
 
-    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="summary_documents")
-    kind = models.CharField(max_length=6, choices=DocumentKind.choices)
     lang = models.CharField(max_length=2, choices=[("km", _("Khmer")), ("en", _("English"))])
     province = models.ForeignKey(Province, on_delete=models.CASCADE, null=True, blank=True, related_name="+")
-    file = models.FileField(upload_to="summaries/", blank=True)
     fingerprint = models.CharField(max_length=64, blank=True)
     built_at = models.DateTimeField(null=True, blank=True)
     build_seconds = models.FloatField(null=True, blank=True)
@@ -551,6 +547,22 @@ class SummaryDocument(models.Model):
     started_at = models.DateTimeField(null=True, blank=True)
     task_id = models.CharField(max_length=64, blank=True)
     error = models.TextField(blank=True)
+
+    class Meta:
+        abstract = True
+
+    def is_ready_for(self, fingerprint: str) -> bool:
+        """True when the kept file was built from data with this fingerprint."""
+        return bool(self.file) and self.fingerprint == fingerprint
+
+
+class SummaryDocument(BuiltDocument):
+    """A semester summary PDF or workbook, one per semester, kind, language and scope (national: no
+    province; a provincial edition: its province)."""
+
+    period = models.ForeignKey(ReportingPeriod, on_delete=models.CASCADE, related_name="summary_documents")
+    kind = models.CharField(max_length=6, choices=DocumentKind.choices)
+    file = models.FileField(upload_to="summaries/", blank=True)
 
     objects = SummaryDocumentQuerySet.as_manager()
 
@@ -567,9 +579,27 @@ class SummaryDocument(models.Model):
     def __str__(self) -> str:
         return f"{self.period} {self.kind} {self.lang} {self.province_id or 'national'}"
 
-    def is_ready_for(self, fingerprint: str) -> bool:
-        """True when the kept file was built from data with this fingerprint."""
-        return bool(self.file) and self.fingerprint == fingerprint
+
+class RecordDocument(BuiltDocument):
+    """The PDF of one record (an NGO's report, a meeting's minutes), one per record, language and scope:
+    a provincial officer's copy of a report holds only their province's results."""
+
+    kind = models.CharField(max_length=8, choices=RecordKind.choices)
+    record_id = models.PositiveBigIntegerField()
+    file = models.FileField(upload_to="records/", blank=True)
+
+    class Meta:
+        verbose_name = _("record document")
+        verbose_name_plural = _("record documents")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["kind", "record_id", "lang", "province"], name="record_document_one_per_key", nulls_distinct=False,
+            ),
+            models.CheckConstraint(condition=Q(lang__in=["km", "en"]), name="record_document_lang_known"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.record_id} {self.lang} {self.province_id or 'national'}"
 
 
 class DocumentClosing(models.Model):
@@ -614,8 +644,10 @@ class IssuedSummary(models.Model):
     issued_at = models.DateTimeField(auto_now_add=True)
     presenter_title = models.CharField(max_length=200)
     presenter_name = models.CharField(max_length=200)
-    pdf = models.BinaryField()
-    pdf_sha256 = models.CharField(max_length=64)
+    # Rendered by the worker once the edition is recorded (reports/issuing.py); empty until then.
+    pdf = models.BinaryField(null=True)
+    pdf_sha256 = models.CharField(max_length=64, blank=True)
+    error = models.TextField(blank=True)  # why the worker could not render it (the issuer may try again)
 
     class Meta:
         verbose_name = _("issued summary")
@@ -629,3 +661,10 @@ class IssuedSummary(models.Model):
 
     def __str__(self) -> str:
         return f"{self.reference_number} {self.period} {self.lang}"
+
+    @property
+    def state(self) -> str:
+        """"ready" once rendered, "failed" when the worker could not render it, else "queued"."""
+        if self.pdf_sha256:
+            return "ready"
+        return BuildState.FAILED if self.error else BuildState.QUEUED

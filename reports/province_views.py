@@ -24,17 +24,16 @@ from django.views.decorators.http import require_GET, require_POST
 
 from agreements.models import Province
 from mrd_ngo.access import NoAccess, scope_of
-from mrd_ngo.health import live_workers
 from mrd_ngo.paging import page_of
 from reports import rules
-from reports.choices import BuildState, DocumentKind
+from reports.choices import DocumentKind
 from reports.completeness import period_completeness
 from reports.documents import CONTENT_TYPES, data_fingerprint, document_state, summary_document_request
 from reports.models import ReportingPeriod, SummaryDocument
 from reports.pdf import LANGUAGES
 from reports.summary import Change
 from reports.summary_cache import edition_summary, summary_for
-from reports.summary_views import LABELS, PRINT_PERMISSION, VIEW_PERMISSION
+from reports.summary_views import LABELS, PRINT_PERMISSION, VIEW_PERMISSION, document_entry
 
 #: Rows of each long list shown at once (NGOs, model villages reached and not reached).
 PAGE_SIZE = 20
@@ -147,20 +146,14 @@ def _changes(summary, row, before) -> list[dict]:
 
 
 def _document_entry(period, province, kind: str, lang: str, state: str, document) -> dict:
-    """What the fragment of one document shows (reports/summary/_document.html)."""
     args = [province.code, period.code, kind, lang]
-    return {
-        "kind": kind,
-        "lang": lang,
-        "label": LABELS[(kind, lang)],
-        "testid": f"pdf-{lang}" if kind == DocumentKind.PDF else "xlsx",
-        "state": state,
-        "built_at": document.built_at if document and state == "ready" else None,
-        "no_worker": state == BuildState.QUEUED and not live_workers(),
-        "download_url": reverse("reports:province_document", args=args),
-        "prepare_url": reverse("reports:province_document_prepare", args=args),
-        "status_url": reverse("reports:province_document_status", args=args),
-    }
+    return document_entry(
+        document, state, kind=kind, lang=lang, label=LABELS[(kind, lang)],
+        testid=f"pdf-{lang}" if kind == DocumentKind.PDF else "xlsx",
+        download_url=reverse("reports:province_document", args=args),
+        prepare_url=reverse("reports:province_document_prepare", args=args),
+        status_url=reverse("reports:province_document_status", args=args),
+    )
 
 
 def _documents(request, period, province, fingerprint) -> list[dict]:

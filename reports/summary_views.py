@@ -101,23 +101,33 @@ def _may_have(user, kind: str) -> bool:
     return user.has_perm(PRINT_PERMISSION if DocumentKind(kind).is_pdf else VIEW_PERMISSION)
 
 
-def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument | None) -> dict:
-    """What the fragment of one document shows (reports/summary/_document.html)."""
-    args = [period.code, kind, lang]
-    download = reverse(DOWNLOADS[kind], args=[period.code]) + f"?lang={lang}"
+def document_entry(document, state: str, *, kind: str, lang: str, label, testid: str, download_url: str,
+                   prepare_url: str, status_url: str) -> dict:
+    """What the fragment of one document built by the worker shows (reports/summary/_document.html)."""
     return {
         "kind": kind,
         "lang": lang,
-        "label": LABELS[(kind, lang)],
-        "testid": "xlsx" if kind == DocumentKind.XLSX else f"{kind}-{lang}",
+        "label": label,
+        "testid": testid,
         "state": state,
         "built_at": document.built_at if document and state == "ready" else None,
         # Queued with no worker alive: it would wait forever; say so rather than spin.
         "no_worker": state == BuildState.QUEUED and not live_workers(),
-        "download_url": download,
-        "prepare_url": reverse("reports:summary_document_prepare", args=args),
-        "status_url": reverse("reports:summary_document_status", args=args),
+        "download_url": download_url,
+        "prepare_url": prepare_url,
+        "status_url": status_url,
     }
+
+
+def _entry(period, kind: str, lang: str, state: str, document: SummaryDocument | None) -> dict:
+    args = [period.code, kind, lang]
+    return document_entry(
+        document, state, kind=kind, lang=lang, label=LABELS[(kind, lang)],
+        testid="xlsx" if kind == DocumentKind.XLSX else f"{kind}-{lang}",
+        download_url=reverse(DOWNLOADS[kind], args=[period.code]) + f"?lang={lang}",
+        prepare_url=reverse("reports:summary_document_prepare", args=args),
+        status_url=reverse("reports:summary_document_status", args=args),
+    )
 
 
 def _documents_of_the_page(request, period, fingerprint) -> list[dict]:

@@ -2,7 +2,7 @@
 from django.urls import path, register_converter
 
 from reports import (
-    issue_views, meeting_views, narrative_views, province_views, report_pdf, slides_views, summary_views, views,
+    issue_views, meeting_views, narrative_views, province_views, record_views, slides_views, summary_views, views,
 )
 from reports.converters import PeriodCodeConverter
 
@@ -41,6 +41,7 @@ urlpatterns = [
     # Issuing the summary (an edition kept as issued) and one report as a document of its own.
     path("reports/<period:period>/summary/issue/", issue_views.summary_issue, name="summary_issue"),
     path("reports/issued/<int:pk>.pdf", issue_views.summary_issued_pdf, name="summary_issued_pdf"),
+    path("reports/issued/<int:pk>/try-again/", issue_views.summary_issued_retry, name="summary_issued_retry"),
     # A page per province, and its edition of the summary (PDF, workbook) for whoever may see the province.
     path("provinces/", province_views.province_list, name="provinces"),
     path("provinces/<str:code>/", province_views.province_page, name="province"),
@@ -52,13 +53,17 @@ urlpatterns = [
          name="province_document_status"),
     path("reports/<period:period>/slides/", slides_views.summary_slides, name="summary_slides"),
     path("reports/<period:period>/slides.pdf", summary_views.summary_slides_pdf, name="summary_slides_pdf"),
-    path("reports/<int:pk>/report.pdf", report_pdf.report_pdf, name="report_pdf"),
+    path("reports/<int:pk>/report.pdf", record_views.report_pdf, name="report_pdf"),
+    path("documents/<str:kind>/<int:pk>/<str:lang>/prepare/", record_views.record_document_prepare,
+         name="record_document_prepare"),
+    path("documents/<str:kind>/<int:pk>/<str:lang>/status/", record_views.record_document_status,
+         name="record_document_status"),
     # The semester review meeting, its recommendations and their progress (reports/meeting_views.py).
     path("meetings/", meeting_views.meeting_list, name="meeting_list"),
     path("meetings/new/", meeting_views.meeting_create, name="meeting_create"),
     path("meetings/<int:pk>/", meeting_views.meeting_detail, name="meeting_detail"),
     path("meetings/<int:pk>/edit/", meeting_views.meeting_edit, name="meeting_edit"),
-    path("meetings/<int:pk>/minutes.pdf", meeting_views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
+    path("meetings/<int:pk>/minutes.pdf", record_views.meeting_minutes_pdf, name="meeting_minutes_pdf"),
     path("meetings/<int:pk>/recommendations/new/", meeting_views.recommendation_create, name="recommendation_create"),
     path("recommendations/<int:pk>/edit/", meeting_views.recommendation_edit, name="recommendation_edit"),
     path("recommendations/<int:pk>/progress/", meeting_views.recommendation_note, name="recommendation_note"),

@@ -29,7 +29,7 @@ from mrd_ngo.paging import page_of
 from mrd_ngo.parsing import parse_id, parse_id_or_404
 from mrd_ngo.spreadsheets import FilteredExportMixin, table_export_response
 from reports import rules, services
-from reports.choices import ReportStatus
+from reports.choices import RecordKind, ReportStatus
 from reports.completeness import period_completeness
 from reports.content import CONTENT_FIELDS, FIGURE_FIELDS
 from reports.filters import ProgressReportFilter
@@ -38,6 +38,7 @@ from reports.forms import (
 )
 from reports.history import display_value, report_history, time_label
 from reports.models import IndicatorValue, ProgressReport, ReportingPeriod
+from reports.record_views import record_documents
 from reports.spreadsheets import (
     SpreadsheetError, build_template, content_from_plain, content_to_plain, read_report_workbook, template_filename,
 )
@@ -294,6 +295,7 @@ def _detail_page(request, report, *, return_form=None, comment_kept=False, statu
         "rows": rows,
         "warnings": services.scope_warnings(report.agreement, values),
         "history": report_history(report),
+        "documents": record_documents(user, RecordKind.REPORT, report),
         "can_edit": services.can_edit(user, report),
         "can_submit": services.can_submit(user, report),
         "can_review": services.can_review(user, report),

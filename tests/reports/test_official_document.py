@@ -7,6 +7,7 @@ page but the last is less than a fifth full. The PDFs themselves are read back w
 import datetime
 import hashlib
 import subprocess
+from unittest import mock
 
 import pytest
 from django.db import transaction
@@ -15,14 +16,15 @@ from django.utils import translation
 
 from mrd_ngo.khmer import ZWSP
 from mrd_ngo.roles import Role
-from reports.issuing import IssueRefused, issue_summary
-from reports.models import DocumentClosing, IssuedSummary, ProgressReport
+from reports.issuing import IssueRefused, issue_summary, render_issued
+from reports.models import DocumentClosing, IssuedSummary, ProgressReport, RecordDocument
 from reports.pdf import Edition, khmer_date_lines, layout, summary_html
-from reports.report_pdf import report_html
+from reports.record_pdfs import report_html
 from reports.summary import build_national_summary
 from tests.factories import UserFactory
 from tests.reports.pdf_inspection import fullness, khmer_runs_in, pages_holding
 from tests.reports.test_summary import known_semester
+from tests.worker import download_document, run_queued_tasks
 
 pytestmark = pytest.mark.django_db
 
@@ -53,7 +55,7 @@ def laid_out(django_db_setup, django_db_blocker):
             edition = Edition(date=ISSUED_ON, reference_number="០៤២ អ.ជ.ប", draft=False,
                               presenter_title="Minister", presenter_name="H.E. Sok Sophea")
             docs["summary", lang] = layout(summary_html(summary, lang, edition=edition), lang)
-            docs["report", lang] = layout(report_html(known.report_a, head, lang), lang)
+            docs["report", lang] = layout(report_html(known.report_a, None, lang), lang)
         transaction.set_rollback(True)
     return docs
 
@@ -135,13 +137,40 @@ def test_issuing_keeps_the_pdf_as_issued_with_who_and_when(db, head_user):
     closing()
     issued = issue(known, head_user)
     assert issued.issued_by == head_user and issued.issued_on == ISSUED_ON and issued.reference_number == "០៤២ អ.ជ.ប"
-    pdf = bytes(IssuedSummary.objects.get().pdf)
+    assert issued.state == "queued" and IssuedSummary.objects.get().pdf is None  # the worker renders it
+    assert run_queued_tasks() == 1
+    issued.refresh_from_db()
+    pdf = bytes(issued.pdf)
     text = pdftotext(pdf)
     assert pdf.startswith(b"%PDF") and "០៤២" in text and "DRAFT" not in text
-    assert issued.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
+    assert issued.state == "ready" and issued.pdf_sha256 == hashlib.sha256(pdf).hexdigest()
     # The data changes afterwards (drafts are rebuilt from it); the issued bytes stay as they were.
     ProgressReport.objects.filter(pk=known.report_a.pk).update(budget_spent_usd=1)
+    render_issued(issued.pk)  # even asked again, an issued edition is never rendered twice
     assert bytes(IssuedSummary.objects.get().pdf) == pdf
+
+
+def test_an_edition_the_worker_failed_to_render_can_be_tried_again(client, head_user):
+    known = known_semester()
+    closing()
+    client.force_login(head_user)
+    url = reverse("reports:summary_issue", args=[known.period.code])
+    assert client.post(url, {"lang": "en", "reference_number": "042 MRD", "issued_on": "2024-07-17"}).status_code == 302
+    issued = IssuedSummary.objects.get()
+    page = client.get(url).content.decode()
+    assert 'data-testid="issued-en-progress"' in page and 'hx-trigger="every 2s"' in page  # polls until rendered
+    assert client.get(reverse("reports:summary_issued_pdf", args=[issued.pk])).status_code == 302  # not yet
+    # The worker fails (here: the semester's summary cannot be built), and says so on the page.
+    with mock.patch("reports.summary.build_national_summary", side_effect=RuntimeError("out of memory")):
+        assert run_queued_tasks() == 1
+    issued.refresh_from_db()
+    assert issued.state == "failed" and "out of memory" in issued.error
+    page = client.get(url).content.decode()
+    assert 'data-testid="issued-en-failed"' in page and 'hx-trigger="every 2s"' not in page
+    assert client.post(reverse("reports:summary_issued_retry", args=[issued.pk])).status_code == 302
+    assert run_queued_tasks() == 1
+    issued.refresh_from_db()
+    assert issued.state == "ready" and client.get(url).content.decode().count('data-testid="issued-en"') == 1
 
 
 @pytest.mark.parametrize(
@@ -177,6 +206,7 @@ def test_issue_page_issues_once_and_answers_bad_input_with_a_message(client, hea
     assert not IssuedSummary.objects.exists()
     closing()
     assert client.post(url, data).status_code == 302
+    run_queued_tasks()
     issued = IssuedSummary.objects.get()
     response = client.post(url, data)
     assert response.status_code == 400 and "បានចេញរួចហើយ" in response.content.decode()
@@ -203,16 +233,35 @@ def test_only_those_who_print_the_summary_may_issue(client, officer_user, provin
 def test_report_pdf_in_both_languages_for_who_may_see_it(client, head_user):
     known = known_semester()
     client.force_login(head_user)
+    url = reverse("reports:report_pdf", args=[known.report_a.pk])
     for lang, name in (("km", known.a.ngo.name_km), ("en", known.a.ngo.name_en)):
-        response = client.get(reverse("reports:report_pdf", args=[known.report_a.pk]), {"lang": lang})
+        # Nothing kept yet: the build is queued and the reader goes back to the report's page to watch it.
+        first = client.get(url, {"lang": lang})
+        assert first.status_code == 302 and first["Location"].endswith(f"/reports/{known.report_a.pk}/#documents")
+        response = download_document(client, f"{url}?lang={lang}")
         assert response.status_code == 200 and response["Content-Type"] == "application/pdf"
-        text = pdftotext(response.content).replace(ZWSP, "")
+        text = pdftotext(b"".join(response.streaming_content)).replace(ZWSP, "")
         assert known.a.reference_number in text
         if lang == "en":
             assert name in text and "Review history" in text and "Indicator results by province" in text
-    assert client.get(reverse("reports:report_pdf", args=[known.report_a.pk]), {"lang": "fr"}).status_code == 400
+    assert client.get(url, {"lang": "fr"}).status_code == 400
     missing = (ProgressReport.objects.order_by("-pk").values_list("pk", flat=True).first() or 0) + 1
     assert client.get(reverse("reports:report_pdf", args=[missing])).status_code == 404
+
+
+def test_the_report_pdf_is_kept_until_the_report_changes(client, head_user):
+    known = known_semester()
+    client.force_login(head_user)
+    url = reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=en"
+    assert download_document(client, url).status_code == 200
+    kept = RecordDocument.objects.get(kind="report", record_id=known.report_a.pk, lang="en", province=None)
+    assert client.get(url).status_code == 200 and run_queued_tasks() == 0  # the second reader: at once, no build
+    ProgressReport.objects.filter(pk=known.report_a.pk).update(achievements="Twelve wells repaired.")
+    assert client.get(url).status_code == 302  # changed: built again before it is served
+    response = download_document(client, url)
+    assert "Twelve wells repaired." in pdftotext(b"".join(response.streaming_content))
+    kept.refresh_from_db()
+    assert kept.build_seconds > 0 and kept.state == "idle"
 
 
 def test_report_pdf_is_not_found_for_a_provincial_officer_of_another_province(client, db):
@@ -221,11 +270,25 @@ def test_report_pdf_is_not_found_for_a_provincial_officer_of_another_province(cl
     client.force_login(officer)
     assert client.get(reverse("reports:report_pdf", args=[known.report_b.pk])).status_code == 404
     assert client.get(reverse("reports:detail", args=[known.report_b.pk])).status_code == 404  # same rule as the page
-    assert client.get(reverse("reports:report_pdf", args=[known.report_a.pk])).status_code == 200  # A: Siem Reap too
+    prepare = reverse("reports:record_document_prepare", args=["report", known.report_b.pk, "km"])
+    assert client.post(prepare).status_code == 404 and not RecordDocument.objects.exists()
+    url = reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=en"
+    response = download_document(client, url)  # A: Siem Reap too
+    assert response.status_code == 200
+    # Their copy is their province's edition: built apart from the national one, with their results only.
+    assert RecordDocument.objects.get().province_id == known.siem_reap.pk
+    assert "You see the results of your province only" in pdftotext(b"".join(response.streaming_content))
 
 
 def test_report_page_has_the_pdf_buttons(client, head_user):
     known = known_semester()
     client.force_login(head_user)
     page = client.get(reverse("reports:detail", args=[known.report_a.pk])).content.decode()
-    assert reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=km" in page
+    for lang in ("km", "en"):  # nothing kept yet: a button asks the worker for it
+        assert reverse("reports:record_document_prepare", args=["report", known.report_a.pk, lang]) in page
+    response = client.post(reverse("reports:record_document_prepare", args=["report", known.report_a.pk, "km"]),
+                           headers={"HX-Request": "true"})
+    assert response.status_code == 202 and 'data-testid="report-pdf-km-progress"' in response.content.decode()
+    run_queued_tasks()
+    page = client.get(reverse("reports:detail", args=[known.report_a.pk])).content.decode()
+    assert reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=km" in page  # built: the download link
