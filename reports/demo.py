@@ -57,7 +57,7 @@ from reports import meetings as meeting_services
 from reports.choices import LessonStatus, LessonTheme, MeetingMode, RecommendationStatus, ReportStatus
 from reports.content import NARRATIVES
 from reports.demo_data.narratives import LESSONS, compose
-from reports.models import Lesson, Meeting, ProgressReport, ReportingPeriod
+from reports.models import DocumentClosing, Lesson, Meeting, ProgressReport, ReportingPeriod
 from reports.narratives import narrative_translate
 from reports.semesters import semester_bounds
 
@@ -250,6 +250,7 @@ def load_demo(today: datetime.date | None = None) -> dict:
     _demo_flags(loader, made)
     _demo_recommendations(loader, loader.periods[(2024, 1)], made)
     _demo_lessons(loader)
+    _demo_closing()
     locked.refresh_from_db()
     if not locked.is_locked:
         report_services.period_set_locked(user=admin, period=locked, locked=True,
@@ -614,6 +615,16 @@ def _demo_recommendations(loader: "_Loader", period: ReportingPeriod, made) -> N
                 user=author, recommendation=recommendation, noted_on=noted_on, status=status,
                 text=notes.format(**{key: khmer_digits(value) for key, value in counts.items()}),
             )
+
+
+def _demo_closing() -> None:
+    """The closing block of issued documents: the Secretary of State who chaired the July 2024 meeting for
+    the Minister (a ministry sets its own under Administration), so the demo's minutes and issuing work."""
+    if not DocumentClosing.objects.exists():
+        DocumentClosing.objects.create(
+            presenter_title_km="រដ្ឋលេខាធិការ", presenter_title_en="Secretary of State",
+            presenter_name_km="ឯកឧត្តម ផូ ភារិទ្ធ", presenter_name_en="H.E. Pho Phearith",
+        )
 
 
 # Lessons taken into the register from the reports (after the visits of recommendation 4): the phrase of the

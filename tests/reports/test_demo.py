@@ -111,6 +111,11 @@ def test_demo_tells_the_story_of_the_july_2024_meeting(demo):
         assert recommendation.owner is not None and recommendation.deadline is not None
         notes = list(recommendation.notes.all())
         assert notes and all(datetime.date(2024, 7, 1) <= n.noted_on <= end_2024 and "២០២៤" in n.text for n in notes)
+    # Its chair closes the ministry's documents, so the minutes are signed and an edition can be issued.
+    from reports.issuing import closing_for
+
+    assert closing_for("km").presenter_name_km == "ឯកឧត្តម ផូ ភារិទ្ធ"
+    assert closing_for("en").presenter_title_en == "Secretary of State"
 
 
 def test_demo_people_and_narratives_read_like_real_ones(demo):
