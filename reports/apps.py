@@ -10,3 +10,4 @@ class ReportsConfig(AppConfig):
 
     def ready(self):
         from reports import checks  # noqa: F401  (registers the data check of `manage.py check --database default`)
+        from reports import record_pdfs  # noqa: F401  (a deleted report or meeting takes its kept PDFs with it)

@@ -15,7 +15,9 @@ from dataclasses import dataclass
 from decimal import Decimal
 
 from django.apps import apps
+from django.db import transaction
 from django.db.models import Model, QuerySet
+from django.db.models.signals import post_delete
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone, translation
@@ -25,7 +27,8 @@ from reports import meetings
 from reports.choices import RecordKind
 from reports.history import display_value, report_history
 from reports.models import (
-    DocumentClosing, IndicatorValue, Meeting, MeetingRecommendation, ProgressReport, RecommendationNote, ReportingPeriod,
+    DocumentClosing, IndicatorValue, Meeting, MeetingRecommendation, ProgressReport, RecommendationNote, RecordDocument,
+    ReportingPeriod,
 )
 from reports.pdf import Edition, break_khmer_words, draft_edition, official_context
 
@@ -176,3 +179,17 @@ RECORDS: dict[str, Record] = {
         page=lambda meeting: meeting.get_absolute_url(),
     ),
 }
+
+
+def forget_documents(sender, instance, **kwargs) -> None:
+    """A deleted report or meeting (only the Django admin deletes them) takes its kept PDFs with it."""
+    kind = next(kind for kind, spec in RECORDS.items() if spec.model is sender)
+    for document in RecordDocument.objects.filter(kind=kind, record_id=instance.pk):
+        if document.file:
+            storage, name = document.file.storage, document.file.name
+            transaction.on_commit(lambda storage=storage, name=name: storage.delete(name))
+        document.delete()
+
+
+for _spec in RECORDS.values():
+    post_delete.connect(forget_documents, sender=_spec.model, dispatch_uid=f"forget documents of {_spec.model.__name__}")

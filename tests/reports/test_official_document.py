@@ -264,6 +264,18 @@ def test_the_report_pdf_is_kept_until_the_report_changes(client, head_user):
     assert kept.build_seconds > 0 and kept.state == "idle"
 
 
+def test_a_deleted_report_takes_its_kept_pdfs_with_it(client, head_user, django_capture_on_commit_callbacks):
+    known = known_semester()
+    client.force_login(head_user)
+    assert download_document(client, reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=km").status_code == 200
+    kept = RecordDocument.objects.get()
+    storage, name = kept.file.storage, kept.file.name
+    assert storage.exists(name)
+    with django_capture_on_commit_callbacks(execute=True):
+        ProgressReport.objects.get(pk=known.report_a.pk).delete()  # only the Django admin deletes reports
+    assert not RecordDocument.objects.exists() and not storage.exists(name)
+
+
 def test_report_pdf_is_not_found_for_a_provincial_officer_of_another_province(client, db):
     known = known_semester()  # report B: Kampot only
     officer = UserFactory(role=Role.PROVINCIAL_OFFICER, province=known.siem_reap)
