@@ -49,30 +49,28 @@ class LessonAdmin(admin.ModelAdmin):
     raw_id_fields = ["report"]
 
 
-@admin.register(models.SummaryDocument)
-class SummaryDocumentAdmin(admin.ModelAdmin):
-    """Kept summary PDFs and workbooks: where each build stands, and why a failed one failed."""
+class BuiltDocumentAdmin(admin.ModelAdmin):
+    """Kept documents the worker built: where each build stands, and why a failed one failed (read only)."""
 
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False  # only asked for from the pages, built by the worker
+
+
+@admin.register(models.SummaryDocument)
+class SummaryDocumentAdmin(BuiltDocumentAdmin):
     list_display = ["period", "kind", "lang", "province", "state", "built_at", "build_seconds", "requested_at"]
     list_filter = ["period", "kind", "lang", "state"]
     list_select_related = ["period", "province"]
-    readonly_fields = [f.name for f in models.SummaryDocument._meta.fields]
-
-    def has_add_permission(self, request):
-        return False  # only asked for from the summary page, built by the worker
 
 
 @admin.register(models.RecordDocument)
-class RecordDocumentAdmin(admin.ModelAdmin):
-    """Kept PDFs of one record (a report, minutes): where each build stands, and why a failed one failed."""
-
+class RecordDocumentAdmin(BuiltDocumentAdmin):
     list_display = ["kind", "record_id", "lang", "province", "state", "built_at", "build_seconds", "requested_at"]
     list_filter = ["kind", "lang", "state"]
     list_select_related = ["province"]
-    readonly_fields = [f.name for f in models.RecordDocument._meta.fields]
-
-    def has_add_permission(self, request):
-        return False  # only asked for from the record's page, built by the worker
 
 
 @admin.register(models.DocumentClosing)

@@ -16,7 +16,7 @@ from decimal import Decimal
 
 from django.apps import apps
 from django.db import transaction
-from django.db.models import Model, QuerySet
+from django.db.models import Model, Prefetch, QuerySet
 from django.db.models.signals import post_delete
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -108,8 +108,6 @@ def report_sources(report: ProgressReport) -> list[QuerySet]:
 
 def recommendations_with_notes() -> QuerySet:
     """Recommendations in their order, each with its progress notes (the meeting page and the minutes)."""
-    from django.db.models import Prefetch
-
     return MeetingRecommendation.objects.select_related("owner").prefetch_related(
         Prefetch("notes", queryset=RecommendationNote.objects.select_related("written_by").order_by("noted_on", "pk"))
     ).order_by("number")

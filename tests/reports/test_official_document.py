@@ -304,3 +304,16 @@ def test_report_page_has_the_pdf_buttons(client, head_user):
     run_queued_tasks()
     page = client.get(reverse("reports:detail", args=[known.report_a.pk])).content.decode()
     assert reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=km" in page  # built: the download link
+
+
+def test_administrators_see_the_kept_pdfs_in_the_admin_and_cannot_add_one(client, admin_user, head_user):
+    known = known_semester()
+    client.force_login(head_user)
+    download_document(client, reverse("reports:report_pdf", args=[known.report_a.pk]) + "?lang=en")
+    kept = RecordDocument.objects.get()
+    admin_user.is_staff = True  # administrators reach the Django admin as staff
+    admin_user.save()
+    client.force_login(admin_user)
+    assert client.get(reverse("admin:reports_recorddocument_changelist")).status_code == 200
+    assert client.get(reverse("admin:reports_recorddocument_change", args=[kept.pk])).status_code == 200
+    assert client.get(reverse("admin:reports_recorddocument_add")).status_code == 403
